@@ -1,0 +1,47 @@
+/**
+ * Lecture checks for lessons: a visible cell compares what the library computed with the number
+ * the lecture printed, says so in one line, and throws when they disagree, so that the run of the
+ * notebook (and CI) fails instead of teaching a wrong number.
+ */
+import { Tensor } from "../src/tensor";
+import { InputError, describe } from "../src/errors";
+
+export type Numbers = number | readonly number[] | readonly (readonly number[])[] | Tensor;
+
+function flat(fn: string, arg: string, v: Numbers): number[] {
+  if (v instanceof Tensor) return v.toList();
+  if (typeof v === "number") return [v];
+  if (Array.isArray(v)) return (v as unknown[]).flat(2) as number[];
+  throw new InputError(fn, arg, "a number, an array of numbers or a Tensor", describe(v));
+}
+
+export interface LectureCheck {
+  label: string;
+  computed: number[];
+  lecture: number[];
+  decimals: number;
+  ok: boolean;
+  /** the one line printed under the cell */
+  message: string;
+}
+
+/**
+ * Compare `computed` with the lecture's `lecture` values after rounding both to `decimals` places
+ * (the lecture prints rounded numbers); print "✓ …" and return the check, or throw "✗ …".
+ */
+export function checkLecture(label: string, computed: Numbers, lecture: Numbers, decimals = 2): LectureCheck {
+  const c = flat("checkLecture", "computed", computed);
+  const l = flat("checkLecture", "lecture", lecture);
+  if (c.length !== l.length) throw new InputError("checkLecture", "computed", `${l.length} values (as many as the lecture's)`, `${c.length} values`);
+  if (c.some((x) => !Number.isFinite(x))) throw new InputError("checkLecture", "computed", "finite numbers", c.join(", "));
+  const round = (x: number) => Number(x.toFixed(decimals)) + 0;
+  const tol = 0.5 * 10 ** -decimals + 1e-12;
+  const ok = c.every((x, i) => round(x) === round(l[i]) || Math.abs(x - l[i]) <= tol);
+  const show = (xs: number[]) => `(${xs.map((x) => round(x).toFixed(decimals)).join(", ")})`;
+  const message = ok
+    ? `✓ ${label}: computed ${show(c)} matches the lecture's ${show(l)} to ${decimals} decimals`
+    : `✗ ${label}: computed ${show(c)} but the lecture says ${show(l)}`;
+  console.log(message);
+  if (!ok) throw new Error(message);
+  return { label, computed: c, lecture: l, decimals, ok, message };
+}
