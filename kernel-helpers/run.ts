@@ -1,0 +1,269 @@
+/**
+ * Execute notebooks through the real Jupyter kernel, as a learner's Jupyter would: nbclient (Python)
+ * starts the `dl-lessons` kernelspec (tslab) in the notebook's folder and runs the code cells in
+ * order. The first failing cell stops the run with a `NotebookError` that names the notebook, the
+ * cell, its first lines and the error. Executed copies go to build/executed/; the lessons in
+ * notebooks/ stay without outputs.
+ *
+ *   const run = await executeNotebook("notebooks/03-feedforward.ipynb");
+ *   run.seconds   // wall time, kernel start included
+ */
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { InputError, checkNumber, describe } from "../src/errors";
+
+// TEMPORARY until kernel-helpers/kernel.ts lands: its jupyterEnv(), else the same convention.
+function jupyterEnv(): NodeJS.ProcessEnv {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require("./kernel") as { jupyterEnv: () => NodeJS.ProcessEnv }).jupyterEnv();
+  } catch {
+    const jp = [path.join(PROJECT_ROOT, ".jupyter"), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
+    return { ...process.env, JUPYTER_PATH: jp };
+  }
+}
+
+/** The project's root: the nearest folder above this file whose package.json is dl-lessons's. */
+export const PROJECT_ROOT: string = findRoot(__dirname);
+
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, "package.json");
+    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, "utf8")).name === "dl-lessons") return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start, "..");
+  }
+}
+
+/** Where executed copies of notebooks go (ignored by git). */
+export const EXECUTED_DIR = path.join(PROJECT_ROOT, "build", "executed");
+
+/** The Python script that drives nbclient. */
+const EXECUTE_PY = path.join(PROJECT_ROOT, "kernel-helpers", "execute.py");
+
+export interface ExecuteOptions {
+  /** Limit for the whole notebook in seconds, kernel start excluded. Default 90. */
+  timeoutSec?: number;
+  /** Limit for one cell in seconds. Default: `timeoutSec`. */
+  cellTimeoutSec?: number;
+  /** Where the executed copy is written. Default `build/executed/<file name>`. */
+  outPath?: string;
+  /** Kernelspec name. Default "dl-lessons". */
+  kernel?: string;
+  /** Environment of the run. Default `jupyterEnv()` (JUPYTER_PATH = the project's .jupyter). */
+  env?: NodeJS.ProcessEnv;
+  /** A Python with nbclient. Default `findPython()`. */
+  python?: string;
+}
+
+/** What one notebook's run took. */
+export interface NotebookRun {
+  notebook: string;
+  outPath: string;
+  /** wall time of the whole run, Python and kernel start included */
+  seconds: number;
+  /** time to start the kernel */
+  kernelSeconds: number;
+  /** time per code cell, by index in the notebook (0-based) */
+  cells: { index: number; seconds: number }[];
+}
+
+/** A notebook that did not run through: where and why. */
+export class NotebookError extends Error {
+  constructor(
+    readonly notebook: string,
+    /** 0-based index of the failing cell in the notebook, -1 when the kernel itself failed */
+    readonly cell: number,
+    readonly source: string,
+    readonly ename: string,
+    readonly evalue: string,
+    /** traceback lines without ANSI codes nor the kernel's own frames */
+    readonly traceback: string[],
+    /** "error", "timeout", "dead-kernel" or "kernel" (did not start) */
+    readonly kind: string,
+    readonly outPath: string,
+    readonly seconds: number,
+    codeCell = -1,
+  ) {
+    super(formatFailure(notebook, cell, codeCell, source, ename, evalue, traceback, kind, outPath));
+    this.name = "NotebookError";
+  }
+}
+
+/** Remove ANSI colour and cursor codes. */
+export function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/\u001b\][^\u0007]*\u0007/g, "");
+}
+
+/** Stack frames of Node's vm and of tslab itself say nothing about the lesson. */
+function isKernelFrame(line: string): boolean {
+  return /^\s+at /.test(line) && /(node:vm|node:internal|tslab[\\/]dist[\\/]|sigintHandlersWrap|processTicksAndRejections)/.test(line);
+}
+
+/** A path relative to the working folder when it is inside it, else absolute. */
+export function shortPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : p;
+}
+
+function formatFailure(
+  notebook: string, cell: number, codeCell: number, source: string, ename: string, evalue: string,
+  traceback: string[], kind: string, outPath: string,
+): string {
+  const rel = shortPath(notebook);
+  const where = cell < 0 ? "before its first cell" : `in cell ${cell + 1}${codeCell > 0 ? ` (code cell ${codeCell})` : ""}`;
+  const lines = source.split("\n");
+  const shown = lines.slice(0, 6).map((l) => `    | ${l}`);
+  if (lines.length > 6) shown.push(`    | … (${lines.length - 6} more lines)`);
+  const tb = traceback.filter((l) => !l.includes(`${ename}: ${evalue}`) || traceback.length === 1);
+  const out = [
+    `${rel} failed ${where}${kind === "timeout" ? " (time limit)" : ""}:`,
+    ...(cell >= 0 ? shown : []),
+    `  ${ename}: ${evalue}`,
+    ...(tb.length > 0 && kind === "error" && !(tb.length === 1 && tb[0].includes(evalue)) ? tb.map((l) => `    ${l}`) : []),
+    `  executed copy (outputs up to the failure): ${shortPath(outPath)}`,
+  ];
+  return out.join("\n");
+}
+
+let cachedPython: string | null | undefined;
+
+/**
+ * The first Python that can import nbclient, nbformat and jupyter_client: $DL_LESSONS_PYTHON,
+ * then Debian's /usr/bin/python3 (the `python3` first on PATH may be another one), then `python3`.
+ */
+export function findPython(refresh = false): string | null {
+  if (cachedPython !== undefined && !refresh) return cachedPython;
+  const candidates = [process.env.DL_LESSONS_PYTHON, "/usr/bin/python3", "python3", "/usr/local/bin/python3"];
+  cachedPython = null;
+  for (const py of candidates) {
+    if (!py) continue;
+    const r = spawnSync(py, ["-c", "import nbclient, nbformat, jupyter_client"], { stdio: "ignore", timeout: 20_000 });
+    if (r.status === 0) {
+      cachedPython = py;
+      break;
+    }
+  }
+  return cachedPython;
+}
+
+/** The lessons of a folder: NN-slug.ipynb, in chapter order. */
+export function listLessons(dir = path.join(PROJECT_ROOT, "notebooks")): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{2}-.+\.ipynb$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+interface Report {
+  ok: boolean;
+  seconds: number;
+  kernel_seconds: number;
+  cells: { index: number; seconds: number }[];
+  error?: { cell: number; source: string; ename: string; evalue: string; traceback: string[]; kind: string };
+}
+
+/**
+ * Run every code cell of the notebook at `notebookPath` through the kernel (cwd = its folder) and
+ * write the executed copy; resolve with the timings or reject with a `NotebookError`.
+ */
+export async function executeNotebook(notebookPath: string, options: ExecuteOptions = {}): Promise<NotebookRun> {
+  const fn = "executeNotebook";
+  if (typeof notebookPath !== "string" || !notebookPath.endsWith(".ipynb")) {
+    throw new InputError(fn, "path", "a path to an .ipynb file", describe(notebookPath));
+  }
+  const notebook = path.resolve(notebookPath);
+  if (!fs.existsSync(notebook)) throw new InputError(fn, "path", "an existing notebook", notebook);
+  const timeoutSec = options.timeoutSec ?? 90;
+  const cellTimeoutSec = options.cellTimeoutSec ?? timeoutSec;
+  checkNumber(fn, "timeoutSec", timeoutSec);
+  checkNumber(fn, "cellTimeoutSec", cellTimeoutSec);
+  if (timeoutSec <= 0) throw new InputError(fn, "timeoutSec", "a number of seconds > 0", String(timeoutSec));
+  if (cellTimeoutSec <= 0) throw new InputError(fn, "cellTimeoutSec", "a number of seconds > 0", String(cellTimeoutSec));
+  const python = options.python ?? findPython();
+  if (!python) {
+    throw new InputError(fn, "python", "a Python with nbclient (Debian: apt-get install python3-nbclient; or pip install nbclient)", "none found");
+  }
+  const outPath = path.resolve(options.outPath ?? path.join(EXECUTED_DIR, path.basename(notebook)));
+  fs.mkdirSync(path.dirname(outPath), { recursive: true });
+  const resultPath = path.join(os.tmpdir(), `dl-lessons-run-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  const args = [
+    EXECUTE_PY, notebook, outPath, resultPath,
+    "--kernel", options.kernel ?? "dl-lessons",
+    "--timeout", String(timeoutSec),
+    "--cell-timeout", String(cellTimeoutSec),
+  ];
+  const t0 = performance.now();
+  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const child = spawn(python, args, { env: options.env ?? jupyterEnv(), cwd: path.dirname(notebook), stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
+    child.on("error", reject);
+    child.on("close", (c) => resolve({ code: c, stderr: err }));
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  let report: Report;
+  try {
+    report = JSON.parse(fs.readFileSync(resultPath, "utf8")) as Report;
+    fs.rmSync(resultPath, { force: true });
+  } catch {
+    throw new NotebookError(notebook, -1, "", "RunnerError", `${python} ${path.basename(EXECUTE_PY)} exited with code ${code} and no report`,
+      stripAnsi(stderr).trim().split("\n").slice(-15), "kernel", outPath, seconds);
+  }
+  if (report.error) {
+    const e = report.error;
+    const traceback = e.traceback.flatMap((t) => stripAnsi(t).split("\n")).filter((l) => !isKernelFrame(l));
+    while (traceback.length > 0 && traceback[traceback.length - 1].trim() === "") traceback.pop();
+    const nb = JSON.parse(fs.readFileSync(notebook, "utf8")) as { cells: { cell_type: string }[] };
+    const codeCell = e.cell < 0 ? -1 : nb.cells.slice(0, e.cell + 1).filter((c) => c.cell_type === "code").length;
+    const evalue = stripAnsi(e.evalue);
+    const hint = e.kind === "kernel" && /No such kernel|NoSuchKernel/i.test(e.ename + evalue)
+      ? " (install the kernelspec: npm run lessons sets it up)" : "";
+    throw new NotebookError(notebook, e.cell, e.source, e.ename, evalue + hint, traceback, e.kind, outPath, seconds, codeCell);
+  }
+  return { notebook, outPath, seconds, kernelSeconds: report.kernel_seconds, cells: report.cells };
+}
+
+export interface ExecuteManyOptions extends Omit<ExecuteOptions, "outPath"> {
+  /** Folder of the executed copies. Default build/executed/. */
+  outDir?: string;
+  /** How many notebooks run at once (one kernel each). Default 2. */
+  parallel?: number;
+  /** Called as each notebook finishes, in completion order. */
+  onDone?: (run: NotebookRun) => void;
+  /** Called as each notebook starts. */
+  onStart?: (notebook: string) => void;
+}
+
+/**
+ * Execute notebooks with up to `parallel` kernels at once; after the first failure no new notebook
+ * starts, the running ones finish, and the failure that comes first in `paths` order is thrown.
+ * Resolves with the runs in `paths` order.
+ */
+export async function executeNotebooks(paths: string[], options: ExecuteManyOptions = {}): Promise<NotebookRun[]> {
+  const parallel = options.parallel ?? 2;
+  if (!Number.isInteger(parallel) || parallel < 1) throw new InputError("executeNotebooks", "parallel", "an integer >= 1", describe(parallel));
+  const outDir = options.outDir ?? EXECUTED_DIR;
+  const runs: (NotebookRun | undefined)[] = new Array(paths.length);
+  const failures: { i: number; error: unknown }[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length && failures.length === 0) {
+      const i = next++;
+      options.onStart?.(paths[i]);
+      try {
+        runs[i] = await executeNotebook(paths[i], { ...options, outPath: path.join(outDir, path.basename(paths[i])) });
+        options.onDone?.(runs[i] as NotebookRun);
+      } catch (error) {
+        failures.push({ i, error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, paths.length) }, worker));
+  if (failures.length > 0) throw failures.sort((a, b) => a.i - b.i)[0].error;
+  return runs as NotebookRun[];
+}
