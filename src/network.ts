@@ -310,41 +310,53 @@ export class Network {
   }
 
   private lossOfOutput(fn: string, out: Tensor, targets: Targets, loss: LossName): LossResult {
+    checkTargets(fn, targets, out.shape, loss);
     const n = out.shape[0];
     const k = out.shape[out.rank - 1];
     if (targets instanceof Tensor) {
-      if (loss !== "mse") throw new InputError(fn, "targets", 'class labels (number[]) for "cross-entropy"', describe(targets));
-      if (targets.rank !== out.rank || targets.shape.some((d, i) => d !== out.shape[i])) {
-        throw new InputError(fn, "targets", `shape ${fmtShape(out.shape)} (the network's output)`, fmtShape(targets.shape));
-      }
       const r = mseLoss(out, targets);
       const correct = countEqual(predictedClasses(out), predictedClasses(targets));
       return { loss: r.loss, accuracy: correct / n, correct, out, dout: r.dpred, trace: r.trace };
     }
-    if (loss === "cross-entropy" && (out.rank !== 2 || k < 2)) {
-      throw new InputError(fn, "x", `inputs for which the network gives scores [N, K] with K >= 2 classes ("cross-entropy")`, `an output of shape ${fmtShape(out.shape)}`);
-    }
-    checkLabels(fn, targets, n, k === 1 ? 2 : k);
     const correct = countEqual(predictedClasses(out), targets);
     if (loss === "cross-entropy") {
       const r = softmaxCrossEntropy(out, targets);
       return { loss: r.loss, accuracy: correct / n, correct, out, dout: r.dlogits, trace: r.trace };
     }
     // mse on labels: one-hot rows, or the 0/1 label itself for a single output
-    const target = k === 1 ? Tensor.fromArray(targets, out.shape) : oneHot(targets, k);
-    if (target.size !== out.size) {
-      throw new InputError(fn, "x", `inputs for which the network gives [N, K] outputs (one per class, "mse" with labels)`, `an output of shape ${fmtShape(out.shape)}`);
-    }
-    const r = mseLoss(out, target.reshape(out.shape));
+    const target = k === 1 ? Tensor.fromArray(targets, out.shape) : oneHot(targets, k).reshape(out.shape);
+    const r = mseLoss(out, target);
     return { loss: r.loss, accuracy: correct / n, correct, out, dout: r.dpred, trace: r.trace };
   }
 }
 
-function checkLabels(fn: string, labels: unknown, n: number, k: number): asserts labels is readonly number[] {
-  if (!Array.isArray(labels)) throw new InputError(fn, "targets", "class labels (an array of integers) or a Tensor", describe(labels));
-  if (labels.length !== n) throw new InputError(fn, "targets", `${n} labels (one per example of x)`, `${labels.length} labels`);
-  labels.forEach((y, i) => {
-    if (!Number.isInteger(y) || y < 0 || y >= k) throw new InputError(fn, "targets", `integer class labels in [0, ${k - 1}] (${k} classes)`, `${describe(y)} at index ${i}`);
+/**
+ * Throw unless `targets` fit a network output of shape `outShape` [N, …, K] under `loss`: N integer
+ * labels in [0, K) (in [0, 1] for a single output), or for "mse" a Tensor shaped like the output.
+ */
+export function checkTargets(fn: string, targets: unknown, outShape: readonly number[], loss: LossName): asserts targets is Targets {
+  const n = outShape[0];
+  const k = outShape[outShape.length - 1];
+  if (targets instanceof Tensor) {
+    if (loss !== "mse") throw new InputError(fn, "targets", 'class labels (number[]) for "cross-entropy"', describe(targets));
+    if (targets.rank !== outShape.length || targets.shape.some((d, i) => d !== outShape[i])) {
+      throw new InputError(fn, "targets", `shape ${fmtShape(outShape)} (the network's output)`, fmtShape(targets.shape));
+    }
+    return;
+  }
+  if (loss === "cross-entropy" && (outShape.length !== 2 || k < 2)) {
+    throw new InputError(fn, "x", `inputs for which the network gives scores [N, K] with K >= 2 classes ("cross-entropy")`, `an output of shape ${fmtShape(outShape)}`);
+  }
+  if (loss === "mse" && outShape.length !== 2) {
+    throw new InputError(fn, "x", `inputs for which the network gives [N, K] outputs ("mse" with class labels)`, `an output of shape ${fmtShape(outShape)}`);
+  }
+  if (!Array.isArray(targets)) throw new InputError(fn, "targets", "class labels (an array of integers) or a Tensor", describe(targets));
+  if (targets.length !== n) throw new InputError(fn, "targets", `${n} labels (one per example of x)`, `${targets.length} labels`);
+  const classes = k === 1 ? 2 : k;
+  targets.forEach((y: unknown, i: number) => {
+    if (typeof y !== "number" || !Number.isInteger(y) || y < 0 || y >= classes) {
+      throw new InputError(fn, "targets", `integer class labels in [0, ${classes - 1}] (${classes} classes)`, `${describe(y)} at index ${i}`);
+    }
   });
 }
 
