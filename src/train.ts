@@ -13,6 +13,7 @@
 import { checkInt, describe, InputError } from "./errors";
 import { checkTargets, Network, type LossName, type Targets } from "./network";
 import type { Optimizer } from "./optim";
+import { batches } from "./data";
 import { Random } from "./random";
 import { checkTensor, Tensor } from "./tensor";
 import pl from "nodejs-polars";
@@ -92,7 +93,7 @@ export interface TrainOptions {
   loss?: LossName;
   /** seed of the shuffling; default 0 */
   seed?: number;
-  /** shuffle the examples each epoch; default true */
+  /** shuffle the examples each epoch (a new seeded order every epoch); default true */
   shuffle?: boolean;
   /** evaluated after every epoch: val_loss, val_accuracy */
   validation?: LabeledData;
@@ -117,11 +118,6 @@ function checkData(fn: string, arg: string, net: Network, data: unknown, loss: L
   checkTensor(fn, `${arg}.x`, d.x);
   checkTargets(fn, d.labels, net.outputShape(d.x.shape), loss);
   return d;
-}
-
-/** Rows `idx` of the labels (an array) or of the target Tensor. */
-function takeTargets(t: Targets, idx: number[]): Targets {
-  return t instanceof Tensor ? t.take(idx) : idx.map((i) => t[i]);
 }
 
 function makeHistory(): History {
@@ -179,7 +175,10 @@ export async function train(net: Network, data: LabeledData, options: TrainOptio
   const stopping = earlyStopping === undefined ? undefined : checkEarlyStopping(fn, earlyStopping, val !== undefined);
 
   const n = train.x.shape[0];
-  const batches = Math.ceil(n / batchSize);
+  const perEpoch = Math.ceil(n / batchSize);
+  const shuffle = options.shuffle ?? true;
+  // with Tensor targets, batches() shuffles placeholder labels and the targets follow batch.indices
+  const labelRows = train.labels instanceof Tensor ? new Array<number>(n).fill(0) : train.labels;
   const random = new Random(seed);
   const history = makeHistory();
   const start = now();
@@ -197,20 +196,23 @@ export async function train(net: Network, data: LabeledData, options: TrainOptio
   if (signal?.aborted) return finish("abort");
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const epochStart = now();
-    const order = options.shuffle === false ? Array.from({ length: n }, (_, i) => i) : random.permutation(n);
     let lossSum = 0;
     let accSum = 0;
-    for (let b = 0; b < batches; b++) {
+    let b = 0;
+    // a new seeded order each epoch (the same Random draws on); rows copied with Tensor.take
+    for (const batch of batches({ x: train.x, labels: labelRows }, batchSize, { seed: random, shuffle })) {
       // one step of mini-batch gradient descent
-      const idx = order.slice(b * batchSize, Math.min(n, (b + 1) * batchSize));
-      const r = net.lossAndGrad(train.x.take(idx), takeTargets(train.labels, idx), loss);
+      const targets = train.labels instanceof Tensor ? train.labels.take(batch.indices) : batch.labels;
+      const r = net.lossAndGrad(batch.x, targets, loss);
       optimizer.step(net.params());
       history.batches.push(r.loss);
-      lossSum += r.loss * idx.length;
-      accSum += r.accuracy * idx.length;
+      const size = batch.indices.length;
+      lossSum += r.loss * size;
+      accSum += r.accuracy * size;
+      b++;
       let stop: StopReason | null = null;
       if (onBatch) {
-        const info = { epoch, batch: b + 1, batches, loss: r.loss, accuracy: r.accuracy, val_loss: null, val_accuracy: null, elapsed: now() - start, history };
+        const info = { epoch, batch: b, batches: perEpoch, loss: r.loss, accuracy: r.accuracy, val_loss: null, val_accuracy: null, elapsed: now() - start, history };
         if ((await onBatch(info)) === "stop") stop = "callback";
       }
       if (now() - lastYield >= yieldEveryMs) {
@@ -244,7 +246,7 @@ export async function train(net: Network, data: LabeledData, options: TrainOptio
       }
     }
     if (onEpoch) {
-      const info = { epoch, batch: batches, batches, loss: row.loss, accuracy: row.accuracy, val_loss: row.val_loss, val_accuracy: row.val_accuracy, elapsed: now() - start, history };
+      const info = { epoch, batch: perEpoch, batches: perEpoch, loss: row.loss, accuracy: row.accuracy, val_loss: row.val_loss, val_accuracy: row.val_accuracy, elapsed: now() - start, history };
       if ((await onEpoch(info)) === "stop" && stop === null) stop = "callback";
     }
     await yieldToEventLoop();

@@ -5,7 +5,7 @@ import { Network } from "../src/network";
 import { Tensor } from "../src/tensor";
 import { InputError } from "../src/errors";
 import { Random } from "../src/random";
-import { numericalGradient, relativeError } from "../src/gradcheck";
+import { gradCheckModel, numericalGradient, relativeError } from "../src/gradcheck";
 import { Dense } from "../src/layers/dense";
 import { ReLU, Sigmoid, Softmax, Tanh } from "../src/layers/activations";
 import { Flatten } from "../src/layers/flatten";
@@ -142,6 +142,13 @@ test("gradient check, 100 random cases: Dense(d,h) → ReLU → Dense(h,m) with 
     { numRuns: 100, seed: 12 },
   );
   console.log(`  worst relative error over 100 cases: ${worst.norm.toExponential(2)} (norms), ${worst.elem.toExponential(2)} (element by element)`);
+});
+
+test("gradCheckModel accepts a Network: Flatten → Dense(12,4) → Sigmoid → Dense(4,3) on x=[3,2,2,3], dx and all 4 parameters checked", () => {
+  const net = new Network([new Flatten(), new Dense(12, 4, { seed: 1 }), new Sigmoid(), new Dense(4, 3, { seed: 2 })]);
+  const r = gradCheckModel(net, Tensor.randn([3, 2, 2, 3], 4));
+  assert.equal(Object.keys(r.results).length, 5, r.summary);
+  assert.ok(r.ok, r.summary);
 });
 
 test("mse with labels on 3 outputs equals mse against one-hot rows; with 1 output the 0/1 label is the target", () => {
