@@ -394,6 +394,99 @@ export function col2im(cols: Tensor, xShape: readonly number[], kh: number, kw: 
   return new Tensor(col2imRaw(cols.data, s), [s.N, s.H, s.W, s.C]);
 }
 
+// The two matrix products of im2col, on flat row-major Float64Arrays. Each output value is a
+// sum over the inner index in ascending order (so im2col gives the very numbers of the naive
+// loops); blocks of 2 rows × 4 columns share their loads, which is what makes them fast in JS.
+
+/** out [M, N] = A [M, I] · Bᵀ for B [N, I]: out[r, n] = Σ_k A[r, k] · B[n, k]. */
+function gemmABt(A: Float64Array, B: Float64Array, M: number, I: number, N: number): Float64Array {
+  const out = new Float64Array(M * N);
+  let r = 0;
+  for (; r + 1 < M; r += 2) {
+    const a0 = r * I;
+    const a1 = a0 + I;
+    const o0 = r * N;
+    const o1 = o0 + N;
+    let n = 0;
+    for (; n + 3 < N; n += 4) {
+      const b0 = n * I;
+      const b1 = b0 + I;
+      const b2 = b1 + I;
+      const b3 = b2 + I;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0; // row r, columns n … n + 3
+      let t0 = 0, t1 = 0, t2 = 0, t3 = 0; // row r + 1
+      for (let k = 0; k < I; k++) {
+        const u = A[a0 + k];
+        const v = A[a1 + k];
+        const c0 = B[b0 + k];
+        const c1 = B[b1 + k];
+        const c2 = B[b2 + k];
+        const c3 = B[b3 + k];
+        s0 += u * c0;
+        s1 += u * c1;
+        s2 += u * c2;
+        s3 += u * c3;
+        t0 += v * c0;
+        t1 += v * c1;
+        t2 += v * c2;
+        t3 += v * c3;
+      }
+      out[o0 + n] = s0;
+      out[o0 + n + 1] = s1;
+      out[o0 + n + 2] = s2;
+      out[o0 + n + 3] = s3;
+      out[o1 + n] = t0;
+      out[o1 + n + 1] = t1;
+      out[o1 + n + 2] = t2;
+      out[o1 + n + 3] = t3;
+    }
+    for (; n < N; n++) {
+      const b = n * I;
+      let s0 = 0;
+      let t0 = 0;
+      for (let k = 0; k < I; k++) {
+        s0 += A[a0 + k] * B[b + k];
+        t0 += A[a1 + k] * B[b + k];
+      }
+      out[o0 + n] = s0;
+      out[o1 + n] = t0;
+    }
+  }
+  for (; r < M; r++) {
+    for (let n = 0; n < N; n++) {
+      let s0 = 0;
+      for (let k = 0; k < I; k++) s0 += A[r * I + k] * B[n * I + k];
+      out[r * N + n] = s0;
+    }
+  }
+  return out;
+}
+
+/** out [I, N] = Aᵀ · G for A [M, I], G [M, N]: out[k, n] = Σ_r A[r, k] · G[r, n], 4 rows of A at a time. */
+function gemmAtB(A: Float64Array, G: Float64Array, M: number, I: number, N: number): Float64Array {
+  const out = new Float64Array(I * N);
+  let r = 0;
+  for (; r + 3 < M; r += 4) {
+    const a = r * I;
+    const g = r * N;
+    for (let k = 0; k < I; k++) {
+      const x0 = A[a + k];
+      const x1 = A[a + I + k];
+      const x2 = A[a + 2 * I + k];
+      const x3 = A[a + 3 * I + k];
+      const o = k * N;
+      for (let n = 0; n < N; n++) out[o + n] += x0 * G[g + n] + x1 * G[g + N + n] + x2 * G[g + 2 * N + n] + x3 * G[g + 3 * N + n];
+    }
+  }
+  for (; r < M; r++) {
+    for (let k = 0; k < I; k++) {
+      const x0 = A[r * I + k];
+      for (let n = 0; n < N; n++) out[k * N + n] += x0 * G[r * N + n];
+    }
+  }
+  return out;
+}
+
 /**
  * 2-D convolution (cross-correlation, no filter flip) as one matrix product:
  * out = im2col(x) [N·H'·W', KH·KW·C] · w [KH·KW·C, F] + b, read as [N, H', W', F].
@@ -405,22 +498,15 @@ export function conv2dIm2col(x: Tensor, w: Tensor, b: Tensor, opts: Conv2DOption
   const M = N * OH * OW;
   const K = KH * KW * C;
   const cols = im2colRaw(x.data, s);
-  // w is stored [KH, KW, C, F] row-major, which is already the matrix [K, F]; transpose it to
-  // [F, K] so that each output value is a dot product of two contiguous runs
+  // w [KH, KW, C, F] row-major is already the matrix [K, F]; its transpose [F, K] puts each
+  // filter in one contiguous run
   const wd = w.data;
   const wT = new Float64Array(F * K);
   for (let k = 0; k < K; k++) for (let f = 0; f < F; f++) wT[f * K + k] = wd[k * F + f];
+  // out[r, f] = Σ_k cols[r, k] · w[k, f] + b[f]
+  const out = gemmABt(cols, wT, M, K, F);
   const bd = b.data;
-  const out = new Float64Array(M * F);
-  for (let r = 0; r < M; r++) {
-    const a = r * K;
-    for (let f = 0; f < F; f++) {
-      const wf = f * K;
-      let sum = 0; // Σ_k cols[r, k] · w[k, f], in the naive loop's order (di, dj, c)
-      for (let k = 0; k < K; k++) sum += cols[a + k] * wT[wf + k];
-      out[r * F + f] = sum + bd[f];
-    }
-  }
+  for (let r = 0; r < M; r++) for (let f = 0; f < F; f++) out[r * F + f] += bd[f];
   return {
     out: new Tensor(out, [N, OH, OW, F]),
     cache: { impl: "im2col", x, w, b, stride: s.S, pad: s.P, rounding: s.R, outH: OH, outW: OW, cols: new Tensor(cols, [M, K]) },
@@ -438,28 +524,13 @@ export function conv2dBackwardIm2col(dout: Tensor, cache: ConvCache): ConvGrads 
   const K = KH * KW * C;
   const cols = cache.cols instanceof Tensor && cache.cols.size === M * K ? cache.cols.data : im2colRaw(cache.x.data, s);
   const g = dout.data;
-  const wd = cache.w.data;
-  const dw = new Float64Array(K * F);
+  // term 1: db[f] = Σ_r δ[r, f]
   const db = new Float64Array(F);
-  const dcols = new Float64Array(M * K);
-  for (let r = 0; r < M; r++) {
-    const a = r * K;
-    const d = r * F;
-    // term 1: db[f] += δ[r, f]
-    for (let f = 0; f < F; f++) db[f] += g[d + f];
-    for (let k = 0; k < K; k++) {
-      // term 2: dw[k, f] += cols[r, k] · δ[r, f]      (dw = colsᵀ · δ)
-      // term 3: dcols[r, k] = Σ_f δ[r, f] · w[k, f]   (dcols = δ · wᵀ)
-      const xv = cols[a + k];
-      const wk = k * F;
-      let acc = 0;
-      for (let f = 0; f < F; f++) {
-        dw[wk + f] += xv * g[d + f];
-        acc += g[d + f] * wd[wk + f];
-      }
-      dcols[a + k] = acc;
-    }
-  }
+  for (let r = 0; r < M; r++) for (let f = 0; f < F; f++) db[f] += g[r * F + f];
+  // term 2: dw [K, F] = colsᵀ · δ (each weight collects input · δ over every window it touched)
+  const dw = gemmAtB(cols, g, M, K, F);
+  // term 3: dcols [M, K] = δ · wᵀ (w is [K, F]), then fold the windows back onto the input
+  const dcols = gemmABt(g, cache.w.data, M, F, K);
   return {
     dx: new Tensor(col2imRaw(dcols, s), [N, H, W, C]),
     dw: new Tensor(dw, [KH, KW, C, F]),
