@@ -47,7 +47,7 @@ export interface History {
   /** the loss of every batch trained, in order (also those of an unfinished epoch) */
   batches: number[];
   stopped: StopReason;
-  /** the epoch with the lowest val_loss (with validation data only) */
+  /** the epoch with the lowest val_loss (with validation data only; with earlyStopping.minDelta, the last improvement by more than it) */
   bestEpoch?: number;
   /** rows as a DataFrame: epoch, loss, accuracy, val_loss, val_accuracy, time_s */
   toDataFrame(): pl.DataFrame;
