@@ -13,28 +13,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { InputError, checkNumber, describe } from "../src/errors";
+import { jupyterEnv, projectRoot } from "./kernel";
 
-// TEMPORARY until kernel-helpers/kernel.ts lands: its jupyterEnv(), else the same convention.
-function jupyterEnv(): NodeJS.ProcessEnv {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require("./kernel") as { jupyterEnv: () => NodeJS.ProcessEnv }).jupyterEnv();
-  } catch {
-    const jp = [path.join(PROJECT_ROOT, ".jupyter"), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
-    return { ...process.env, JUPYTER_PATH: jp };
-  }
-}
-
-/** The project's root: the nearest folder above this file whose package.json is dl-lessons's. */
-export const PROJECT_ROOT: string = findRoot(__dirname);
-
-function findRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, "package.json");
-    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, "utf8")).name === "dl-lessons") return dir;
-    if (path.dirname(dir) === dir) return path.resolve(start, "..");
-  }
-}
+/** The project's root (the folder of dl-lessons's package.json). */
+export const PROJECT_ROOT: string = projectRoot();
 
 /** Where executed copies of notebooks go (ignored by git). */
 export const EXECUTED_DIR = path.join(PROJECT_ROOT, "build", "executed");
@@ -157,6 +139,21 @@ export function listLessons(dir = path.join(PROJECT_ROOT, "notebooks")): string[
     .filter((f) => /^\d{2}-.+\.ipynb$/.test(f))
     .sort()
     .map((f) => path.join(dir, f));
+}
+
+/**
+ * The executed copy of `notebook` in `outDir` when it is newer than the notebook and its run went
+ * through without error, else null: what a site build can reuse instead of running it again.
+ */
+export function freshExecutedCopy(notebook: string, outDir: string = EXECUTED_DIR): string | null {
+  const copy = path.join(outDir, path.basename(notebook));
+  try {
+    if (fs.statSync(copy).mtimeMs < fs.statSync(notebook).mtimeMs) return null;
+    const nb = JSON.parse(fs.readFileSync(copy, "utf8")) as { metadata?: { dl_lessons?: { ok?: boolean } } };
+    return nb.metadata?.dl_lessons?.ok === true ? copy : null;
+  } catch {
+    return null;
+  }
 }
 
 interface Report {

@@ -504,7 +504,7 @@ function imageTag(data: string, mime: string, meta: Record<string, unknown>, alt
     // charts are rendered at twice their size for sharp screens: show them at their CSS size
     if (s && cls === "chart-fallback" && s.width > 0) size = ` width="${Math.round(s.width / 2)}"`;
   }
-  return `<img class="${cls}" src="${src}" alt="${escapeHtml(alt)}"${size} loading="lazy">`;
+  return `<img class="${cls}" src="${src}" alt="${escapeHtml(alt)}"${size} decoding="async">`;
 }
 
 function renderBundle(data: Record<string, unknown>, meta: Record<string, unknown>, ctx: MdContext, nextChart: () => number): string {
@@ -554,6 +554,7 @@ function head(pageTitle: string, description: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="description" content="${escapeHtml(description)}">
 <title>${escapeHtml(pageTitle)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="assets/katex/katex.min.css">
 <link rel="stylesheet" href="assets/highlight.css">
 <link rel="stylesheet" href="assets/style.css">

@@ -1,0 +1,267 @@
+/**
+ * The main job, `npm run lessons`: set up what is missing, execute every lesson through the real
+ * kernel, and write the offline HTML lesson site.
+ *
+ *   npm run lessons                   # set up, run notebooks/NN-*.ipynb in order, write site/
+ *   npm run lessons -- --only 03      # one lesson (the site keeps the other up-to-date pages)
+ *   npm run lessons -- --no-site      # run only
+ *   npm start                         # (lessons.ts start) Jupyter on notebooks/ with the kernel ready
+ *
+ * Options: --only NN[,NN…] | --no-site | --parallel N (default 2) | --timeout S (per lesson,
+ * default 90) | --out DIR (site folder, default site/) | --timings FILE (JSON of the timings) |
+ * --skip-setup (no npm install / build / Jupyter check; the kernelspec is still written) |
+ * --notebooks DIR (another folder of NN-*.ipynb, e.g. the test fixtures).
+ */
+import { spawnSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { installKernel, jupyterEnv, KERNEL_NAME } from "./kernel";
+import { NotebookError, freshExecutedCopy, PROJECT_ROOT, executeNotebooks, findPython, listLessons, shortPath, type NotebookRun } from "./run";
+import { SiteError, buildSite } from "./site";
+
+const log = (s = ""): void => console.log(s);
+const step = (s: string): void => console.log(`• ${s}`);
+const fmt = (s: number): string => `${s.toFixed(1)} s`;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export interface LessonsOptions {
+  /** lesson numbers ("03") or file names to run; all when empty */
+  only: string[];
+  site: boolean;
+  parallel: number;
+  timeoutSec: number;
+  outDir: string;
+  timingsFile: string | null;
+  setup: boolean;
+  /** folder of the lessons. Default notebooks/ */
+  notebooksDir: string;
+}
+
+/** What one `npm run lessons` took, in seconds; written by --timings. */
+export interface LessonsTimings {
+  total: number;
+  setup: number;
+  notebooks: Record<string, number>;
+  site: number | null;
+}
+
+/** Parse the command line of `npm run lessons`; throws on an unknown option. */
+export function parseArgs(argv: readonly string[]): LessonsOptions {
+  const o: LessonsOptions = { only: [], site: true, parallel: 2, timeoutSec: 90, outDir: path.join(PROJECT_ROOT, "site"), timingsFile: null, setup: true, notebooksDir: path.join(PROJECT_ROOT, "notebooks") };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
+      if (v === undefined || v === "") throw new Error(`lessons: ${a} needs a value`);
+      return v;
+    };
+    const name = a.split("=")[0];
+    if (name === "--only") o.only.push(...value().split(",").filter(Boolean));
+    else if (name === "--no-site") o.site = false;
+    else if (name === "--skip-setup") o.setup = false;
+    else if (name === "--parallel") o.parallel = positive(name, value(), true);
+    else if (name === "--timeout") o.timeoutSec = positive(name, value(), false);
+    else if (name === "--out") o.outDir = path.resolve(value());
+    else if (name === "--timings") o.timingsFile = path.resolve(value());
+    else if (name === "--notebooks") o.notebooksDir = path.resolve(value());
+    else throw new Error(`lessons: unknown option ${a}\n${usage()}`);
+  }
+  return o;
+}
+
+function positive(name: string, v: string, integer: boolean): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`lessons: ${name} expects a ${integer ? "whole " : ""}number > 0, got ${v}`);
+  return n;
+}
+
+function usage(): string {
+  return "usage: npm run lessons [-- --only 03[,04] --no-site --parallel 2 --timeout 90 --out site --timings t.json --skip-setup --notebooks DIR]\n       npm start   (lessons.ts start: Jupyter on notebooks/)";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Set-up: each step checks first and only acts when something is missing
+
+function run(cmd: string, args: string[], what: string): void {
+  step(`${what}: ${cmd} ${args.join(" ")}`);
+  const r = spawnSync(cmd, args, { cwd: PROJECT_ROOT, stdio: "inherit" });
+  if (r.error) throw new Error(`lessons: could not run ${cmd}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`lessons: ${cmd} ${args.join(" ")} failed with exit code ${r.status}`);
+}
+
+/** npm dependencies: each one of package.json present in node_modules, else `npm install`. */
+function ensureNodeDeps(): void {
+  const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  const names = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})];
+  const missing = names.filter((n) => !fs.existsSync(path.join(PROJECT_ROOT, "node_modules", n, "package.json")));
+  if (missing.length === 0) return step(`npm dependencies: all ${names.length} present`);
+  run("npm", ["install", "--no-audit", "--no-fund"], `npm dependencies missing (${missing.slice(0, 4).join(", ")}${missing.length > 4 ? ", …" : ""}), installing`);
+}
+
+/** Compile src/ and kernel-helpers/ to dist/ (incremental: fast when nothing changed). */
+function build(): void {
+  const t0 = performance.now();
+  const tsc = path.join(PROJECT_ROOT, "node_modules", "typescript", "bin", "tsc");
+  const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json", "--incremental", "--tsBuildInfoFile", path.join("dist", ".tsbuildinfo")], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  if (r.status !== 0) {
+    process.stdout.write(r.stdout ?? "");
+    process.stderr.write(r.stderr ?? "");
+    throw new Error("lessons: the TypeScript build (tsc -p tsconfig.json) failed; the notebooks import dist/, fix the errors above first");
+  }
+  step(`built dist/ with tsc (${fmt((performance.now() - t0) / 1000)})`);
+}
+
+const isRoot = (): boolean => typeof process.getuid === "function" && process.getuid() === 0;
+const has = (cmd: string, args: string[] = ["--version"]): boolean => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
+
+/**
+ * Jupyter (nbclient for running, the notebook server for `npm start`): found in Debian's
+ * /usr/bin/python3 or another python3; when missing, installed from Debian packages (as root with
+ * apt-get) or from PyPI with `pip install --user`.
+ */
+function ensureJupyter(): string {
+  const found = findPython();
+  if (found) {
+    step(`Jupyter: nbclient found in ${found}`);
+    return found;
+  }
+  if (isRoot() && has("apt-get")) {
+    const pkgs = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient"];
+    log(`Jupyter's nbclient is missing: installing the Debian packages ${pkgs.join(", ")} with apt-get (as root).`);
+    const r = spawnSync("apt-get", ["install", "-y", ...pkgs], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    if (r.status !== 0) run("apt-get", ["update"], "the package lists are stale, updating them");
+    if (r.status !== 0) run("apt-get", ["install", "-y", ...pkgs], "installing Jupyter from Debian");
+  } else {
+    const py = ["python3", "/usr/bin/python3"].find((p) => has(p, ["-m", "pip", "--version"]));
+    if (!py) {
+      throw new Error(
+        "lessons: Jupyter's nbclient is missing and this machine has neither apt-get as root nor pip.\n" +
+        "  Debian/Ubuntu: sudo apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient\n" +
+        "  elsewhere:     python3 -m pip install --user nbclient nbconvert notebook",
+      );
+    }
+    log(`Jupyter's nbclient is missing: installing nbclient, nbconvert and notebook from PyPI for this user (${py} -m pip install --user).`);
+    const r = spawnSync(py, ["-m", "pip", "install", "--user", "nbclient", "nbconvert", "notebook"], { stdio: "inherit" });
+    if (r.status !== 0) {
+      throw new Error(
+        `lessons: pip could not install Jupyter (exit code ${r.status}). If pip says "externally-managed-environment", ` +
+        "install the Debian packages instead (sudo apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient) " +
+        "or use a virtual environment and set DL_LESSONS_PYTHON to its python.",
+      );
+    }
+  }
+  const py = findPython(true);
+  if (!py) throw new Error("lessons: Jupyter was installed but no python3 can import nbclient; set DL_LESSONS_PYTHON to the python that has it");
+  step(`Jupyter: nbclient now in ${py}`);
+  return py;
+}
+
+/** The kernelspec and the notebook import shim (cheap: rewritten on every run so paths stay right). */
+function ensureKernel(): void {
+  const r = installKernel();
+  step(`kernel "${KERNEL_NAME}": ${shortPath(r.dir)}${r.imports ? `; notebook imports in ${shortPath(r.imports)}` : ""}`);
+}
+
+/** Everything `npm run lessons` and `npm start` need; returns the Python with Jupyter. */
+export function setup(full = true): string {
+  if (full) {
+    ensureNodeDeps();
+    build();
+  }
+  const py = full ? ensureJupyter() : findPython();
+  if (!py) throw new Error("lessons: no python3 with nbclient (run without --skip-setup to install it)");
+  ensureKernel();
+  return py;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The job
+
+function selectLessons(all: string[], only: string[]): string[] {
+  if (only.length === 0) return all;
+  const picked = only.map((o) => {
+    const hit = all.filter((f) => {
+      const b = path.basename(f);
+      return b.startsWith(`${o.padStart(2, "0")}-`) || b === o || b === `${o}.ipynb`;
+    });
+    if (hit.length !== 1) throw new Error(`lessons: --only ${o} matches ${hit.length === 0 ? "no lesson" : hit.map((f) => path.basename(f)).join(", ")}; lessons: ${all.map((f) => path.basename(f, ".ipynb")).join(", ")}`);
+    return hit[0];
+  });
+  return all.filter((f) => picked.includes(f));
+}
+
+/** `npm run lessons`: resolves with the timings, or throws (NotebookError, SiteError, set-up errors). */
+export async function lessons(options: LessonsOptions): Promise<LessonsTimings> {
+  const t0 = performance.now();
+  log("dl-lessons: set-up");
+  setup(options.setup);
+  const tSetup = (performance.now() - t0) / 1000;
+
+  const all = listLessons(options.notebooksDir);
+  if (all.length === 0) throw new Error(`lessons: no lesson found (NN-*.ipynb in ${options.notebooksDir})`);
+  const chosen = selectLessons(all, options.only);
+  log(`\ndl-lessons: running ${chosen.length} lesson${chosen.length === 1 ? "" : "s"} through the kernel (${options.parallel} at a time, ${options.timeoutSec} s each at most)`);
+  const timings: Record<string, number> = {};
+  const runs: NotebookRun[] = await executeNotebooks(chosen, {
+    parallel: options.parallel,
+    timeoutSec: options.timeoutSec,
+    onDone: (r) => {
+      timings[path.basename(r.notebook)] = r.seconds;
+      log(`  ✓ ${path.basename(r.notebook, ".ipynb").padEnd(36)} ${fmt(r.seconds).padStart(7)}   (kernel start ${fmt(r.kernelSeconds)}, ${r.cells.length} code cells)`);
+    },
+  });
+
+  let siteSeconds: number | null = null;
+  if (options.site) {
+    const t = performance.now();
+    const pages = options.only.length === 0 ? runs.map((r) => r.outPath) : all.map((f) => freshExecutedCopy(f)).filter((c): c is string => c !== null);
+    const result = buildSite(pages, options.outDir, { timings });
+    siteSeconds = (performance.now() - t) / 1000;
+    log(`\ndl-lessons: site written in ${fmt(siteSeconds)}: ${plural(result.pages.length, "lesson page")}, ${plural(result.pages.reduce((a, p) => a + p.charts, 0), "chart")}`);
+    if (result.pages.length < all.length) log(`  (${all.length - result.pages.length} lesson(s) left out: never run, or changed since their last run; run them without --only)`);
+    log(`  open ${pathToFileURL(result.index).href}`);
+    log(`  or serve it: python3 -m http.server -d ${shortPath(result.outDir)} 8000`);
+  }
+  const total = (performance.now() - t0) / 1000;
+  const kernelTime = Object.values(timings).reduce((a, b) => a + b, 0);
+  log(`\ndl-lessons: done in ${fmt(total)} (set-up ${fmt(tSetup)}, lessons ${fmt(kernelTime)} of kernel time${siteSeconds !== null ? `, site ${fmt(siteSeconds)}` : ""})`);
+  const out: LessonsTimings = { total, setup: tSetup, notebooks: timings, site: siteSeconds };
+  if (options.timingsFile) fs.writeFileSync(options.timingsFile, JSON.stringify(out, null, 1) + "\n");
+  return out;
+}
+
+/** `npm start`: Jupyter (JupyterLab when installed, else Notebook) on notebooks/ with the kernel ready. */
+export async function start(argv: readonly string[]): Promise<number> {
+  const py = setup(!argv.includes("--skip-setup"));
+  const lab = spawnSync(py, ["-c", "import jupyterlab"], { stdio: "ignore" }).status === 0;
+  const app = lab ? "jupyterlab" : "notebook";
+  const args = ["-m", app, `--notebook-dir=${path.join(PROJECT_ROOT, "notebooks")}`, ...argv.filter((a) => a !== "--skip-setup")];
+  log(`\ndl-lessons: starting ${lab ? "JupyterLab" : "Jupyter Notebook"} on notebooks/ (kernel "Deep Learning (TypeScript)"): ${py} ${args.join(" ")}`);
+  const child = spawn(py, args, { cwd: path.join(PROJECT_ROOT, "notebooks"), env: jupyterEnv(), stdio: "inherit" });
+  // Ctrl-C reaches Jupyter too (same terminal); wait for it to shut its kernels down.
+  process.on("SIGINT", () => undefined);
+  return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 0)));
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "start") return start(argv.slice(1));
+  if (argv.includes("--help") || argv.includes("-h")) {
+    log(usage());
+    return 0;
+  }
+  await lessons(parseArgs(argv));
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      if (e instanceof NotebookError) console.error(`\n✗ ${e.message}\n\ndl-lessons: stopped; fix the cell above and run again (npm run lessons -- --only ${path.basename(e.notebook).slice(0, 2)})`);
+      else if (e instanceof SiteError) console.error(`\n✗ ${e.message}`);
+      else console.error(`\n✗ ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    },
+  );
+}
