@@ -309,10 +309,26 @@ export function conv2dBackwardNaive(dout: Tensor, cache: ConvCache): ConvGrads {
  * positions outside the image stay 0.
  */
 function im2colRaw(x: Float64Array, s: ConvSizes): Float64Array {
+  const cols = new Float64Array(s.N * s.OH * s.OW * s.KH * s.KW * s.C);
+  walkWindows(x, cols, s, false);
+  return cols;
+}
+
+/** The adjoint of im2col: add every row's values back to the input positions they came from. */
+function col2imRaw(cols: Float64Array, s: ConvSizes): Float64Array {
+  const x = new Float64Array(s.N * s.H * s.W * s.C);
+  walkWindows(x, cols, s, true);
+  return x;
+}
+
+/**
+ * Visit every window row that lies inside the image and copy it between x and its place in
+ * cols: cols ← x for im2col, x += cols for col2im (padding zeros are skipped both ways).
+ */
+function walkWindows(x: Float64Array, cols: Float64Array, s: ConvSizes, back: boolean): void {
   const { N, H, W, C, KH, KW, S, P, OH, OW } = s;
   const K = KH * KW * C;
-  const cols = new Float64Array(N * OH * OW * K);
-  let base = 0; // start of row r in cols
+  let base = 0; // start of row r = (n, i, j) in cols
   for (let n = 0; n < N; n++) {
     for (let i = 0; i < OH; i++) {
       for (let j = 0; j < OW; j++, base += K) {
@@ -326,41 +342,14 @@ function im2colRaw(x: Float64Array, s: ConvSizes): Float64Array {
           const h = i * S - P + di;
           if (h < 0 || h >= H) continue;
           // window row di is one contiguous run of x: columns w0+dj0 … w0+dj1−1, all channels
-          const src = ((n * H + h) * W + w0 + dj0) * C;
-          const dst = base + (di * KW + dj0) * C;
-          for (let t = 0; t < len; t++) cols[dst + t] = x[src + t];
+          const xi = ((n * H + h) * W + w0 + dj0) * C;
+          const ci = base + (di * KW + dj0) * C;
+          if (back) for (let t = 0; t < len; t++) x[xi + t] += cols[ci + t];
+          else for (let t = 0; t < len; t++) cols[ci + t] = x[xi + t];
         }
       }
     }
   }
-  return cols;
-}
-
-/** The adjoint of im2col: add every row's values back to the input positions they came from. */
-function col2imRaw(cols: Float64Array, s: ConvSizes): Float64Array {
-  const { N, H, W, C, KH, KW, S, P, OH, OW } = s;
-  const K = KH * KW * C;
-  const x = new Float64Array(N * H * W * C);
-  let base = 0;
-  for (let n = 0; n < N; n++) {
-    for (let i = 0; i < OH; i++) {
-      for (let j = 0; j < OW; j++, base += K) {
-        const w0 = j * S - P;
-        const dj0 = w0 < 0 ? -w0 : 0;
-        const dj1 = W - w0 < KW ? W - w0 : KW;
-        if (dj1 <= dj0) continue;
-        const len = (dj1 - dj0) * C;
-        for (let di = 0; di < KH; di++) {
-          const h = i * S - P + di;
-          if (h < 0 || h >= H) continue; // gradients of padding zeros are dropped
-          const dst = ((n * H + h) * W + w0 + dj0) * C;
-          const src = base + (di * KW + dj0) * C;
-          for (let t = 0; t < len; t++) x[dst + t] += cols[src + t];
-        }
-      }
-    }
-  }
-  return x;
 }
 
 /** Sizes for im2col/col2im from an input shape, a kernel size and options. */

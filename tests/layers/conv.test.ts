@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import * as fc from "fast-check";
 import * as tf from "@tensorflow/tfjs";
 import { Tensor } from "../../src/tensor";
-import { InputError } from "../../src/errors";
 import {
   col2im,
   Conv2D,
@@ -18,25 +17,9 @@ import {
   type ConvCache,
   type ConvGrads,
 } from "../../src/layers/conv";
+import { featureMap, lectureExample, throwsInputError } from "./conv-fixtures";
 
 // ------------------------------------------------------------------ fixtures and helpers
-
-/** Chapter 7: the lecture's 6×6 binary image and its two 3×3 filters, as x [1,6,6,1], w [3,3,1,2]. */
-function lectureExample(): { x: Tensor; w: Tensor; b: Tensor } {
-  const rows = ["100001", "010010", "001100", "100010", "010010", "001010"];
-  const x = Tensor.from(rows.map((r) => [...r].map((ch) => [Number(ch)]))).reshape([1, 6, 6, 1]);
-  const filter1 = [[1, -1, -1], [-1, 1, -1], [-1, -1, 1]];
-  const filter2 = [[-1, 1, -1], [-1, 1, -1], [-1, 1, -1]];
-  // w[di, dj, 0, f]
-  const w = Tensor.from(filter1.map((row, di) => row.map((v, dj) => [[v, filter2[di][dj]]])));
-  return { x, w, b: Tensor.zeros([2]) };
-}
-
-/** Feature map f of out [1, H', W', F] as rows. */
-function featureMap(out: Tensor, f: number): number[][] {
-  const [, oh, ow] = out.shape;
-  return Array.from({ length: oh }, (_, i) => Array.from({ length: ow }, (_, j) => out.get(0, i, j, f)));
-}
 
 /**
  * A random conv configuration: H = (H' − 1)·S + KH − 2P + extra ≥ 1, where extra ∈ [0, S − 1]
@@ -109,16 +92,6 @@ function relError(a: Tensor, b: Tensor): number {
   }
   const den = Math.sqrt(na) + Math.sqrt(nb);
   return den === 0 ? 0 : Math.sqrt(d) / den;
-}
-
-function throwsInputError(f: () => unknown, fn: string, arg: string, inMessage?: string): void {
-  assert.throws(f, (e: unknown) => {
-    assert.ok(e instanceof InputError, `expected an InputError, got ${String(e)}`);
-    assert.equal(e.fn, fn);
-    assert.equal(e.arg, arg);
-    if (inMessage) assert.ok(e.message.includes(inMessage), `"${e.message}" should contain "${inMessage}"`);
-    return true;
-  });
 }
 
 const impls = [
@@ -277,13 +250,14 @@ test("conv2d = tf.conv2d (cpu, explicit padding) within 1e-5, and backward = tf.
     fc.property(convCase, (k) => {
       const { x, w, b, dout } = tensorsFor(k);
       const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [k.p, k.p], [k.p, k.p], [0, 0]];
-      const theirs = tf.tidy(() => {
+      let theirs: Tensor[] = [];
+      tf.tidy(() => {
         const [tx, tw, tb, td] = [x, w, b, dout].map((t) => t.toTf<tf.Tensor>(tf));
         // TensorFlow.js floors (H + 2P − KH)/S, like rounding "floor"
         const f = (a: tf.Tensor, v: tf.Tensor, c: tf.Tensor) => tf.add(tf.conv2d(a as tf.Tensor4D, v as tf.Tensor4D, k.s, pad), c);
         const out = f(tx, tw, tb);
         const [dx, dw, db] = tf.grads((a: tf.Tensor, v: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(f(a, v, c), td)))([tx, tw, tb]);
-        return [out, dx, dw, db].map((t) => Tensor.fromTf(t));
+        theirs = [out, dx, dw, db].map((t) => Tensor.fromTf(t));
       });
       for (const { impl, forward, backward } of impls) {
         const { out, cache } = forward(x, w, b, optsOf(k));

@@ -3,25 +3,16 @@ import assert from "node:assert/strict";
 import * as fc from "fast-check";
 import * as tf from "@tensorflow/tfjs";
 import { Tensor } from "../../src/tensor";
-import { InputError } from "../../src/errors";
 import { conv2dNaive } from "../../src/layers/conv";
+import { featureMap, lectureExample, throwsInputError } from "./conv-fixtures";
 import { MaxPool2D, maxPoolBackward, maxPoolForward, maxPoolTrace, poolOutputSize, type MaxPoolCache } from "../../src/layers/pool";
 
 // ------------------------------------------------------------------ fixtures and helpers
 
-/** Chapter 7's image and filters; their stride-1 feature maps [1, 4, 4, 2] are chapter 8's input. */
+/** Chapter 7's stride-1 feature maps [1, 4, 4, 2]: chapter 8's input. */
 function lectureMaps(): Tensor {
-  const rows = ["100001", "010010", "001100", "100010", "010010", "001010"];
-  const x = Tensor.from(rows.map((r) => [...r].map((ch) => [Number(ch)]))).reshape([1, 6, 6, 1]);
-  const filter1 = [[1, -1, -1], [-1, 1, -1], [-1, -1, 1]];
-  const filter2 = [[-1, 1, -1], [-1, 1, -1], [-1, 1, -1]];
-  const w = Tensor.from(filter1.map((row, di) => row.map((v, dj) => [[v, filter2[di][dj]]])));
-  return conv2dNaive(x, w, Tensor.zeros([2])).out;
-}
-
-function channel(out: Tensor, c: number): number[][] {
-  const [, oh, ow] = out.shape;
-  return Array.from({ length: oh }, (_, i) => Array.from({ length: ow }, (_, j) => out.get(0, i, j, c)));
+  const { x, w, b } = lectureExample();
+  return conv2dNaive(x, w, b).out;
 }
 
 /** A random pooling configuration: H = (H' − 1)·stride + size + extra, extra rows left out by the floor. */
@@ -54,25 +45,17 @@ function tiedInput(k: PoolCase): Tensor {
   return Tensor.rand([k.n, k.h, k.w, k.c], k.seed).map((v) => Math.floor(3 * v));
 }
 
-function throwsInputError(f: () => unknown, fn: string, arg: string, inMessage?: string): void {
-  assert.throws(f, (e: unknown) => {
-    assert.ok(e instanceof InputError, `expected an InputError, got ${String(e)}`);
-    assert.equal(e.fn, fn);
-    assert.equal(e.arg, arg);
-    if (inMessage) assert.ok(e.message.includes(inMessage), `"${e.message}" should contain "${inMessage}"`);
-    return true;
-  });
-}
-
 /** tf.maxPool ('valid') and its gradient for Σ maxPool(x) ⊙ dout, on the current backend. */
 function tfMaxPool(x: Tensor, dout: Tensor, size: number, stride: number): { out: Tensor; dx: Tensor } {
-  return tf.tidy(() => {
+  let result = { out: x, dx: x };
+  tf.tidy(() => {
     const tx = x.toTf<tf.Tensor4D>(tf);
     const td = dout.toTf<tf.Tensor4D>(tf);
-    const f = (a: tf.Tensor4D) => tf.maxPool(a, size, stride, "valid");
-    const dx = tf.grad((a: tf.Tensor4D) => tf.sum(tf.mul(f(a), td)))(tx);
-    return { out: Tensor.fromTf(f(tx)), dx: Tensor.fromTf(dx) };
+    const f = (a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, size, stride, "valid");
+    const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), td)))(tx);
+    result = { out: Tensor.fromTf(f(tx)), dx: Tensor.fromTf(dx) };
   });
+  return result;
 }
 
 // ------------------------------------------------------------------ chapter 8's worked example
@@ -82,8 +65,8 @@ test("lecture example: 2×2 max pooling of the stride-1 maps x=[1,4,4,2] → fil
   assert.deepEqual(maps.shape, [1, 4, 4, 2]);
   const { out } = maxPoolForward(maps, { size: 2 });
   assert.deepEqual(out.shape, [1, 2, 2, 2]);
-  assert.deepEqual(channel(out, 0), [[3, 0], [3, 1]]);
-  assert.deepEqual(channel(out, 1), [[-1, 1], [0, 3]]);
+  assert.deepEqual(featureMap(out, 0), [[3, 0], [3, 1]]);
+  assert.deepEqual(featureMap(out, 1), [[-1, 1], [0, 3]]);
   const layer = new MaxPool2D({ size: 2 });
   assert.deepEqual(layer.outputShape(maps.shape), [1, 2, 2, 2]);
   assert.equal(layer.forward(maps).out.maxAbsDiff(out), 0);
