@@ -10,8 +10,9 @@
  *
  * `backward()` sets the root's grad to 1 (∂L/∂L) and runs the closures from the root down,
  * in reverse topological order, so that a node's grad is complete before it is passed on.
- * The order is computed without recursion, so chains of any length work. Like micrograd,
- * grads accumulate across calls: call `zeroGrad()` between two backward passes.
+ * The order is computed without recursion, so chains of any length work. As in micrograd
+ * and PyTorch, the grads of the leaves (inputs and parameters) accumulate across backward
+ * passes: call `zeroGrad()` before the next one (intermediate values start from 0 each time).
  *
  *   const a = value(2, "a"), b = value(-3, "b");
  *   const L = a.mul(b).add(a).tanh();   // L = tanh(a·b + a)
@@ -210,9 +211,14 @@ export class Value {
     return order;
   }
 
-  /** Backpropagate from this value: its grad becomes 1, then each node's chain-rule step runs, results before operands. */
+  /**
+   * Backpropagate from this value: the grads of the intermediate values start again from 0,
+   * the root's becomes 1, then each node's chain-rule step runs, results before operands.
+   * The leaves (inputs, parameters) accumulate: a second backward adds to their grads.
+   */
   backward(): void {
     const order = this.topologicalOrder();
+    for (const v of order) if (v.children.length > 0) v.grad = 0; // fresh intermediates
     this.grad = 1; // ∂L/∂L
     for (let i = order.length - 1; i >= 0; i--) order[i].backwardStep();
   }
@@ -274,14 +280,14 @@ export function graphOf(root: Value, opts: GraphOptions = {}): { nodes: GraphNod
   const edges: GraphEdge[] = [];
   for (const v of order) {
     const id = ids.get(v) as string;
-    nodes.push({ id, kind: "value", label: v.label, op: v.op, data: v.data, grad: v.grad });
-    if (v.op === "") continue;
-    const target = opNodes ? `${id}:op` : id;
-    if (opNodes) {
-      nodes.push({ id: target, kind: "op", label: v.op, op: v.op, data: null, grad: null });
-      edges.push({ from: target, to: id });
+    if (v.op !== "") {
+      const target = opNodes ? `${id}:op` : id;
+      // the op node comes right before its result, so that nodes stay in topological order
+      if (opNodes) nodes.push({ id: target, kind: "op", label: v.op, op: v.op, data: null, grad: null });
+      for (const c of v.children) edges.push({ from: ids.get(c) as string, to: target });
+      if (opNodes) edges.push({ from: target, to: id });
     }
-    for (const c of v.children) edges.push({ from: ids.get(c) as string, to: target });
+    nodes.push({ id, kind: "value", label: v.label, op: v.op, data: v.data, grad: v.grad });
   }
   return { nodes, edges };
 }

@@ -56,11 +56,12 @@ export interface Batch {
  *
  *   for (const { x, labels } of batches(train, 32, { seed: epoch })) { … }
  */
-export function* batches(
+export function batches(
   data: { x: Tensor; labels: readonly number[] },
   batchSize: number,
   opts: BatchOptions = {},
 ): Generator<Batch, void, undefined> {
+  // checked here, at the call, not at the first step of the iteration
   const fn = "batches";
   if (data === null || typeof data !== "object") throw new InputError(fn, "data", "a Dataset { x, labels }", describe(data));
   checkTensor(fn, "data.x", data.x);
@@ -69,14 +70,18 @@ export function* batches(
     throw new InputError(fn, "data.labels", `${n} labels (one per row of x)`, describe(data.labels));
   }
   checkInt(fn, "batchSize", batchSize);
+  if (opts === null || typeof opts !== "object") throw new InputError(fn, "opts", "an options object", describe(opts));
   const { shuffle = true, seed = 0, dropLast = false } = opts;
-  if (!(seed instanceof Random)) checkInt(fn, "seed", seed, Number.MIN_SAFE_INTEGER);
+  if (!(seed instanceof Random)) checkInt(fn, "opts.seed", seed, Number.MIN_SAFE_INTEGER);
   const order = shuffle ? rng(seed).permutation(n) : Array.from({ length: n }, (_, i) => i);
-  for (let start = 0; start < n; start += batchSize) {
-    const indices = order.slice(start, start + batchSize);
-    if (dropLast && indices.length < batchSize) return;
-    yield { x: data.x.take(indices), labels: indices.map((i) => data.labels[i]), indices };
-  }
+  const { x, labels } = data;
+  return (function* () {
+    for (let start = 0; start < n; start += batchSize) {
+      const indices = order.slice(start, start + batchSize);
+      if (dropLast && indices.length < batchSize) return;
+      yield { x: x.take(indices), labels: indices.map((i) => labels[i]), indices };
+    }
+  })();
 }
 
 export { loadDigits, resizeArea, DIGIT_CLASSES } from "./mnist";
