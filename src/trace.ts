@@ -351,7 +351,7 @@ function poolText(t: PoolTrace, o: Fmt): string[] {
     );
     const width = Math.max(...cells.flat().map((s) => s.length));
     lines.push(`  window n=${win.n} i=${win.i} j=${win.j} channel ${win.c}: rows ${win.row}..${win.row + rows - 1}, cols ${win.col}..${win.col + cols - 1}`);
-    cells.forEach((row) => lines.push("    " + row.map((s) => s.padStart(width)).join(" ")));
+    cells.forEach((row) => lines.push(("    " + row.map((s) => s.padStart(width)).join(" ")).trimEnd()));
     lines.push(`    max = ${num(win.value, o)} at (${win.winRow}, ${win.winCol}) of the window = out[${win.n}, ${win.i}, ${win.j}, ${win.c}]`);
   }
   if (t.windows.length > o.maxWindows) lines.push(`  … ${t.windows.length - o.maxWindows} more windows recorded`);
@@ -377,8 +377,10 @@ function dropoutText(t: DropoutTrace, o: Fmt): string[] {
 function backwardStepText(s: BackwardStep, o: Fmt): string[] {
   const lines = [`${s.layer}: δ = ∂C/∂out arrives`, ...block("δ", s.delta, o)];
   for (const f of s.factors) lines.push(...block(f.name, f.value, o));
-  lines.push(...block("∂C/∂x (sent down)", s.dx, o));
-  for (const [k, g] of Object.entries(s.grads)) lines.push(...block(k, g, o));
+  // dx and the parameter gradients, unless a factor above already showed the same numbers
+  const shown = (t: Tensor) => s.factors.some((f) => f.value.shape.join() === t.shape.join() && f.value.data.every((v, i) => v === t.data[i]));
+  if (!shown(s.dx)) lines.push(...block("∂C/∂x (sent down)", s.dx, o));
+  for (const [k, g] of Object.entries(s.grads)) if (!shown(g)) lines.push(...block(`∂C/∂${k}`, g, o));
   return lines;
 }
 

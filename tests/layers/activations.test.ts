@@ -62,12 +62,13 @@ test("sigmoid, tanh, relu, softmax forward and backward match TensorFlow.js (cpu
         const dout = f32(Tensor.randn([n, k], seed + 1));
         const { out, cache } = p.forward(z);
         const { dx } = p.backward(dout, cache);
-        const [a, g] = tf.tidy(() => {
+        const tfOut = tf.tidy(() => {
           const tz = z.toTf<tf.Tensor>(tf);
           const td = dout.toTf<tf.Tensor>(tf);
-          const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(op(t), td)))(tz);
-          return [Tensor.fromTf(op(tz)), Tensor.fromTf(grad)];
+          return [op(tz), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(op(t), td)))(tz)];
         });
+        const [a, g] = tfOut.map((t) => Tensor.fromTf(t));
+        tf.dispose(tfOut);
         assertCloseF32(out, a);
         assertCloseF32(dx, g);
       }),

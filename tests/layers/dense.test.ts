@@ -85,12 +85,14 @@ test("dense forward and backward match TensorFlow.js (tf.matMul + add, tf.grads)
       const dout = f32(Tensor.randn([n, m], seed + 3));
       const { out, cache } = denseForward(x, W, b);
       const { dx, dW, db } = denseBackward(dout, cache);
-      const theirs = tf.tidy(() => {
+      const tfOut = tf.tidy(() => {
         const [tx, tW, tb, td] = [x, W, b, dout].map((t) => t.toTf<tf.Tensor>(tf));
         const z = tf.add(tf.matMul(tx as tf.Tensor2D, tW as tf.Tensor2D), tb);
         const g = tf.grads((a: tf.Tensor, w: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.matMul(a as tf.Tensor2D, w as tf.Tensor2D), c), td)));
-        return [z, ...g([tx, tW, tb])].map((t) => Tensor.fromTf(t));
+        return [z, ...g([tx, tW, tb])];
       });
+      const theirs = tfOut.map((t) => Tensor.fromTf(t));
+      tf.dispose(tfOut);
       assertCloseF32(out, theirs[0]);
       assertCloseF32(dx, theirs[1]);
       assertCloseF32(dW, theirs[2]);

@@ -78,14 +78,16 @@ test("softmax cross-entropy and MSE match TensorFlow.js (tf.losses, mean reducti
       const target = f32(Tensor.randn(z.shape, seed));
       const sce = softmaxCrossEntropy(z, labels);
       const mse = mseLoss(z, target);
-      const theirs = tf.tidy(() => {
+      const tfOut = tf.tidy(() => {
         const tz = z.toTf<tf.Tensor>(tf);
         const y = oneHot(labels, k).toTf<tf.Tensor>(tf);
         const tt = target.toTf<tf.Tensor>(tf);
         const lossSce = (t: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, t) as tf.Scalar;
         const lossMse = (t: tf.Tensor) => tf.losses.meanSquaredError(tt, t) as tf.Scalar;
-        return [lossSce(tz), tf.grad(lossSce)(tz), lossMse(tz), tf.grad(lossMse)(tz)].map((t) => Tensor.fromTf(t));
+        return [lossSce(tz), tf.grad(lossSce)(tz), lossMse(tz), tf.grad(lossMse)(tz)];
       });
+      const theirs = tfOut.map((t) => Tensor.fromTf(t));
+      tf.dispose(tfOut);
       assertCloseF32(Tensor.full([1], sce.loss), theirs[0]);
       assertCloseF32(sce.dlogits, theirs[1]);
       assertCloseF32(Tensor.full([1], mse.loss), theirs[2]);
