@@ -1,0 +1,332 @@
+/**
+ * Live training output: ONE chart (loss and accuracy, training vs validation, per epoch) and ONE
+ * progress line (epoch e/E, batch b/B, loss, time left), both replaced in place (a display id
+ * and update_display_data), instead of hundreds of outputs.
+ *
+ *   const live = liveTraining({ epochs: 10 });
+ *   const history = await train(net, data, { epochs: 10, optimizer, validation, ...live });
+ *
+ * The handle holds `onBatch`, `onEpoch` and `signal`, the three options of `train` it drives.
+ *
+ * Interrupt (Jupyter's "interrupt the kernel" sends SIGINT to the kernel process): tslab's own
+ * handler would only stop waiting for the cell, leaving training running in the background. While
+ * a live training runs in the cell that created it, the first SIGINT instead aborts `signal`:
+ * `train` stops after the current batch and returns the history so far, and the cell ends
+ * normally. A second SIGINT goes to tslab's handlers (or, in plain Node, ends the process as
+ * usual). When training ends, tslab's handlers are back in place.
+ */
+import { InputError, describe } from "../src/errors";
+import { historyChart } from "../src/charts/line";
+import { DisplayHandle, currentWriter, type WriteDisplayData } from "./display";
+import { esc, showOutput } from "./show";
+
+/** What `train` passes to its callbacks (src/train.ts TrainProgress), as far as this module reads it. */
+export interface LiveProgress {
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  accuracy: number;
+  val_loss: number | null;
+  val_accuracy: number | null;
+  /** milliseconds since training started */
+  elapsed: number;
+  history: { rows: readonly LiveRow[]; stopped?: string };
+}
+
+/** One finished epoch, as the history rows hold it. */
+export interface LiveRow {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  val_loss: number | null;
+  val_accuracy: number | null;
+}
+
+export interface LiveTrainingOptions {
+  /** The number of epochs `train` runs, for "epoch e/E" and the time left. Default: unknown (time left of the epoch only). */
+  epochs?: number;
+  /** Chart title. Default "Training". */
+  title?: string;
+  /** The progress line is redrawn at most this often during an epoch, in ms (and after every epoch). Default 500. */
+  progressEveryMs?: number;
+  /** The chart is redrawn after an epoch when this many ms have passed since the last redraw (and always at the end). Default 1000. */
+  chartEveryMs?: number;
+  /** Catch Jupyter's interrupt (SIGINT) to stop after the current batch. Default true. */
+  interrupt?: boolean;
+  /** Pixel density of the chart's PNG. Default 2. */
+  scale?: number;
+}
+
+/** How a training that used the handle ended, as the progress line says it. */
+export type LiveState = "waiting" | "running" | "done" | "stopped" | "interrupted";
+
+/** What `liveTraining` returns: spread it into `train`'s options. */
+export interface LiveTraining {
+  /** for train: redraws the progress line (throttled) */
+  readonly onBatch: (p: LiveProgress) => void;
+  /** for train: adds the epoch to the chart and redraws both outputs */
+  readonly onEpoch: (p: LiveProgress) => void;
+  /** for train: aborted by an interrupt or by `stop()` */
+  readonly signal: AbortSignal;
+  /** Stop training after the current batch (what an interrupt does). */
+  stop(): void;
+  /** End the display: final redraw, SIGINT handlers back to tslab's. Called by itself when train ends. */
+  close(): void;
+  /** The epochs finished so far. */
+  readonly rows: readonly LiveRow[];
+  readonly state: LiveState;
+}
+
+// ------------------------------------------------------------------ the SIGINT guard
+
+/**
+ * One SIGINT listener for every live training: while at least one is running in the cell that
+ * created it, it replaces the other listeners (tslab's); the first interrupt aborts those
+ * trainings, a later one goes to the saved listeners.
+ */
+const guard = {
+  active: new Set<Guarded>(),
+  saved: [] as ((...args: unknown[]) => void)[],
+  installed: false,
+  listener(this: void): void {
+    const running = [...guard.active].filter((g) => g.inItsCell() && !g.aborted());
+    if (running.length > 0) {
+      for (const g of running) g.interrupt();
+      return;
+    }
+    // nothing of ours to stop: the interrupt is tslab's (or Node's)
+    const saved = guard.saved;
+    guard.uninstall();
+    if (saved.length === 0) process.kill(process.pid, "SIGINT");
+    else for (const l of saved) l("SIGINT");
+  },
+  add(g: Guarded): void {
+    guard.active.add(g);
+    if (guard.installed) return;
+    guard.saved = process.listeners("SIGINT") as ((...args: unknown[]) => void)[];
+    for (const l of guard.saved) process.removeListener("SIGINT", l);
+    process.on("SIGINT", guard.listener);
+    guard.installed = true;
+  },
+  remove(g: Guarded): void {
+    guard.active.delete(g);
+    if (guard.active.size === 0) guard.uninstall();
+  },
+  uninstall(): void {
+    if (!guard.installed) return;
+    process.removeListener("SIGINT", guard.listener);
+    for (const l of guard.saved) if (!process.listeners("SIGINT").includes(l)) process.on("SIGINT", l);
+    guard.saved = [];
+    guard.installed = false;
+    guard.active.clear();
+  },
+};
+
+interface Guarded {
+  inItsCell(): boolean;
+  aborted(): boolean;
+  interrupt(): void;
+}
+
+/** The SIGINT listeners are ours right now (for tests). */
+export function interruptGuardInstalled(): boolean {
+  return guard.installed;
+}
+
+// ------------------------------------------------------------------ formatting
+
+function fmtTime(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, "0")} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} min`;
+}
+
+const f4 = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? "–" : v.toFixed(4));
+
+function checkOpts(o: unknown): Required<Omit<LiveTrainingOptions, "epochs">> & { epochs: number | null } {
+  const fn = "liveTraining";
+  if (o === undefined) o = {};
+  if (o === null || typeof o !== "object") throw new InputError(fn, "opts", "an options object", describe(o));
+  const r = o as LiveTrainingOptions;
+  const num = (k: keyof LiveTrainingOptions, v: unknown, def: number, int: boolean, min: number): number => {
+    if (v === undefined) return def;
+    if (typeof v !== "number" || !Number.isFinite(v) || v < min || (int && !Number.isInteger(v))) {
+      throw new InputError(fn, `opts.${k}`, int ? `an integer >= ${min}` : `a number >= ${min}`, describe(v));
+    }
+    return v;
+  };
+  if (r.title !== undefined && typeof r.title !== "string") throw new InputError(fn, "opts.title", "a string", describe(r.title));
+  if (r.interrupt !== undefined && typeof r.interrupt !== "boolean") throw new InputError(fn, "opts.interrupt", "true or false", describe(r.interrupt));
+  if (r.scale !== undefined && (typeof r.scale !== "number" || !(r.scale > 0 && r.scale <= 10))) throw new InputError(fn, "opts.scale", "a number in (0, 10]", describe(r.scale));
+  return {
+    epochs: r.epochs === undefined ? null : num("epochs", r.epochs, 0, true, 1),
+    title: r.title ?? "Training",
+    progressEveryMs: num("progressEveryMs", r.progressEveryMs, 500, false, 0),
+    chartEveryMs: num("chartEveryMs", r.chartEveryMs, 1000, false, 0),
+    interrupt: r.interrupt ?? true,
+    scale: r.scale ?? 2,
+  };
+}
+
+// ------------------------------------------------------------------ liveTraining
+
+/**
+ * A live chart and progress line for `train`: spread the handle into its options
+ * (`{ epochs, optimizer, ...liveTraining({ epochs }) }`). The outputs belong to the cell that
+ * calls liveTraining.
+ */
+export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
+  const o = checkOpts(opts);
+  const controller = new AbortController();
+  const writer: WriteDisplayData | null = currentWriter();
+  const progressOut = new DisplayHandle(undefined, false);
+  const chartOut = new DisplayHandle(undefined, false);
+  const inKernel = progressOut.live;
+  let rows: LiveRow[] = [];
+  let state: LiveState = "waiting";
+  let last: LiveProgress | null = null;
+  let lastProgressAt = -Infinity;
+  let lastChartAt = -Infinity;
+  let chartRows = 0;
+  let closed = false;
+  let hooked: object | null = null;
+
+  const guarded: Guarded = {
+    // our interrupt applies while the cell that made the display is the one running
+    inItsCell: () => currentWriter() === writer,
+    aborted: () => controller.signal.aborted,
+    interrupt: () => {
+      state = "interrupted";
+      controller.abort();
+      drawProgress();
+    },
+  };
+
+  const progressLine = (): string => {
+    if (state === "waiting" || !last) return `${o.title}: waiting for the first batch…`;
+    const p = last;
+    const E = o.epochs;
+    const epoch = `epoch ${p.epoch}${E ? `/${E}` : ""}`;
+    const batch = `batch ${p.batch}/${p.batches}`;
+    const done = (p.epoch - 1) * p.batches + p.batch; // batches trained so far
+    const total = E ? E * p.batches : p.epoch * p.batches;
+    const left = done > 0 ? (p.elapsed / done) * (total - done) : NaN;
+    const lastRow = rows[rows.length - 1];
+    const metrics = lastRow
+      ? `loss ${f4(lastRow.loss)} · accuracy ${f4(lastRow.accuracy)}${lastRow.val_loss !== null ? ` · val_loss ${f4(lastRow.val_loss)} · val_accuracy ${f4(lastRow.val_accuracy)}` : ""}`
+      : `batch loss ${f4(p.loss)}`;
+    const time = state === "running" ? `${fmtTime(p.elapsed)} elapsed · ${Number.isFinite(left) ? `${E ? "" : "epoch "}~${fmtTime(left)} left` : ""}` : `${fmtTime(p.elapsed)}`;
+    const head = state === "running" ? "training" : state === "done" ? "done" : state === "interrupted" ? "interrupted" : "stopped";
+    const after = state === "interrupted" || state === "stopped" ? ` after ${epoch}, ${batch} (history keeps ${rows.length} finished epoch${rows.length === 1 ? "" : "s"})` : "";
+    return `${head}${after} · ${state === "running" ? `${epoch} · ${batch} · ` : ""}${metrics} · ${time}`;
+  };
+
+  const progressBundle = () => {
+    const line = progressLine();
+    const p = last;
+    const frac = p ? Math.min(1, ((p.epoch - 1) * p.batches + p.batch) / ((o.epochs ?? p.epoch) * p.batches)) : 0;
+    const color = state === "interrupted" || state === "stopped" ? "#e45756" : state === "done" ? "#54a24b" : "#4c78a8";
+    const bar = `<div style="display:inline-block;vertical-align:middle;width:160px;height:8px;background:#e6e6e6;border-radius:4px;overflow:hidden;margin-right:8px"><div style="width:${(frac * 100).toFixed(1)}%;height:8px;background:${color}"></div></div>`;
+    const html = `<div style="font-family:SFMono-Regular,Menlo,Consolas,'DejaVu Sans Mono',monospace;font-size:12px;color:#222;margin:2px 0">${bar}${esc(line)}</div>`;
+    return { "text/html": html, "text/plain": line };
+  };
+
+  function drawProgress(): void {
+    lastProgressAt = performance.now();
+    if (inKernel) progressOut.update(progressBundle());
+  }
+
+  function drawChart(): void {
+    lastChartAt = performance.now();
+    if (!inKernel || rows.length === 0 || rows.length === chartRows) return;
+    chartRows = rows.length;
+    // loss and accuracy panels, training and validation curves (validation when there is some)
+    const spec = historyChart(rows as LiveRow[] as unknown as Record<string, unknown>[], { title: o.title });
+    const out = showOutput(spec, { scale: o.scale });
+    chartOut.update(out.data, out.metadata);
+  }
+
+  /** Training ended (train set history.stopped, or close()): final redraw, handlers back. */
+  function end(reason: string | undefined): void {
+    if (closed) return;
+    closed = true;
+    if (state !== "interrupted") state = reason === "done" || reason === undefined ? "done" : reason === "abort" ? "interrupted" : "stopped";
+    guard.remove(guarded);
+    drawChart();
+    drawProgress();
+    if (!inKernel) console.log(progressLine());
+  }
+
+  /**
+   * train() sets `history.stopped` when it returns: watching that property tells the handle that
+   * training ended, whether by finishing, early stopping, a callback or an abort.
+   */
+  function watchHistory(history: LiveProgress["history"]): void {
+    if (hooked === history || !history || typeof history !== "object") return;
+    hooked = history;
+    let stopped = history.stopped;
+    try {
+      Object.defineProperty(history, "stopped", {
+        configurable: true,
+        enumerable: true,
+        get: () => stopped,
+        set: (v: string) => {
+          stopped = v;
+          end(v);
+        },
+      });
+    } catch {
+      // a frozen history: close() or the next cell ends the display
+    }
+  }
+
+  function start(p: LiveProgress): void {
+    if (state !== "waiting") return;
+    state = "running";
+    if (o.interrupt && !closed) guard.add(guarded);
+    watchHistory(p.history);
+  }
+
+  const onBatch = (p: LiveProgress): void => {
+    start(p);
+    last = p;
+    if (closed) return;
+    if (performance.now() - lastProgressAt >= o.progressEveryMs) drawProgress();
+  };
+
+  const onEpoch = (p: LiveProgress): void => {
+    start(p);
+    last = p;
+    rows = p.history.rows.map((r) => ({ epoch: r.epoch, loss: r.loss, accuracy: r.accuracy, val_loss: r.val_loss, val_accuracy: r.val_accuracy }));
+    if (closed) return;
+    if (!inKernel) console.log(`epoch ${p.epoch}${o.epochs ? `/${o.epochs}` : ""} · ${progressLine().split(" · ").slice(3).join(" · ")}`);
+    if (performance.now() - lastChartAt >= o.chartEveryMs) drawChart();
+    drawProgress();
+  };
+
+  // the two outputs exist from the start, in this order: the progress line, then the chart
+  if (inKernel) {
+    progressOut.display(progressBundle());
+    chartOut.display({ "text/plain": `${o.title}: the chart appears after the first epoch` });
+  }
+
+  return {
+    onBatch,
+    onEpoch,
+    signal: controller.signal,
+    stop: () => {
+      if (state === "running") state = "stopped";
+      controller.abort();
+    },
+    close: () => end(undefined),
+    get rows() {
+      return rows;
+    },
+    get state() {
+      return state;
+    },
+  };
+}
