@@ -589,8 +589,9 @@ export function tracePositions(
   const { N, OH, OW, F } = dims;
   const all: { n: number; i: number; j: number; f: number }[] = [];
   if (positions === undefined || positions === "all") {
-    const rows = positions === "all" || N * OH * OW * F <= 64 ? OH : 1;
-    const ns = positions === "all" || N * OH * OW * F <= 64 ? N : 1;
+    const everything = positions === "all" || N * OH * OW * F <= 64;
+    const ns = everything ? N : 1; // else example 0 only …
+    const rows = everything ? OH : 1; // … and its first output row
     for (let n = 0; n < ns; n++) for (let i = 0; i < rows; i++) for (let j = 0; j < OW; j++) for (let f = 0; f < F; f++) all.push({ n, i, j, f });
     return all;
   }
@@ -605,9 +606,8 @@ export function tracePositions(
     if (!ok(p.i, OH)) throw new InputError(fn, `${where}.i`, `an integer in [0, ${OH - 1}] (output rows)`, describe(p.i));
     if (!ok(p.j, OW)) throw new InputError(fn, `${where}.j`, `an integer in [0, ${OW - 1}] (output columns)`, describe(p.j));
     if (f !== undefined && !ok(f, F)) throw new InputError(fn, `${where}.${last}`, `an integer in [0, ${F - 1}]`, describe(f));
-    for (let ff = f === undefined ? 0 : (f as number); ff < (f === undefined ? F : (f as number) + 1); ff++) {
-      all.push({ n: n as number, i: p.i as number, j: p.j as number, f: ff });
-    }
+    const fs = f === undefined ? Array.from({ length: F }, (_, ff) => ff) : [f as number]; // no f: every filter
+    for (const ff of fs) all.push({ n: n as number, i: p.i as number, j: p.j as number, f: ff });
   });
   return all;
 }

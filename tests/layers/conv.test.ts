@@ -6,8 +6,10 @@ import { Tensor } from "../../src/tensor";
 import {
   col2im,
   Conv2D,
+  conv2dBackward,
   conv2dBackwardIm2col,
   conv2dBackwardNaive,
+  conv2dForward,
   conv2dIm2col,
   conv2dNaive,
   conv2dTrace,
@@ -183,6 +185,22 @@ test("im2col and col2im are adjoint: ⟨im2col(x), Y⟩ = ⟨x, col2im(Y)⟩; th
     }),
     { numRuns: 100, seed: 12 },
   );
+});
+
+test("conv2dForward / conv2dBackward x=[2,5,5,2] w=[3,3,2,3] s=1 p=1: im2col by default, naive on request, backward follows the cache", () => {
+  const x = Tensor.randn([2, 5, 5, 2], 1);
+  const w = Tensor.randn([3, 3, 2, 3], 2);
+  const b = Tensor.randn([3], 3);
+  const dout = Tensor.randn([2, 5, 5, 3], 4);
+  const byDefault = conv2dForward(x, w, b, { pad: 1 });
+  const naive = conv2dForward(x, w, b, { pad: 1, impl: "naive" });
+  assert.deepEqual(byDefault.out.shape, [2, 5, 5, 3]);
+  assert.equal(byDefault.cache.impl, "im2col");
+  assert.equal(naive.cache.impl, "naive");
+  assert.equal(byDefault.out.maxAbsDiff(conv2dIm2col(x, w, b, { pad: 1 }).out), 0);
+  assert.equal(conv2dBackward(dout, byDefault.cache).dw.maxAbsDiff(conv2dBackwardIm2col(dout, byDefault.cache).dw), 0);
+  assert.equal(conv2dBackward(dout, naive.cache).dx.maxAbsDiff(conv2dBackwardNaive(dout, naive.cache).dx), 0);
+  throwsInputError(() => conv2dForward(x, w, b, { impl: "fft" as never }), "conv2dForward", "impl");
 });
 
 // ------------------------------------------------------------------ gradient checks
