@@ -82,70 +82,50 @@ function apply(fn: ActivationFn, z: Tensor): Tensor {
   return new Tensor(a, z.shape);
 }
 
-function checkInput(fn: string, z: unknown): asserts z is Tensor {
-  checkTensor(fn, "z", z);
-  checkFinite(fn, "z", z.data);
+function checkInput(fn: string, z: unknown, arg = "z"): asserts z is Tensor {
+  checkTensor(fn, arg, z);
+  checkFinite(fn, arg, z.data);
 }
 
-/** Accept a number or a Tensor (for plots of the functions), reject anything else. */
-function elementwise(fn: string, x: number | Tensor, f: (t: Tensor) => Tensor): number | Tensor {
-  if (typeof x === "number") {
-    if (!Number.isFinite(x)) throw new InputError(fn, "x", "a finite number or a Tensor", describe(x));
-    return f(Tensor.full([1], x)).data[0];
+/** A function of a number, or of every value of a Tensor (for plots and tables). */
+export interface ElementwiseFn {
+  (x: number): number;
+  (x: Tensor): Tensor;
+}
+
+/** Wrap a Tensor kernel so that it also takes a single number; both reject non-finite input. */
+function elementwise(fn: string, f: (t: Tensor) => Tensor): ElementwiseFn {
+  function g(x: number): number;
+  function g(x: Tensor): Tensor;
+  function g(x: number | Tensor): number | Tensor {
+    if (typeof x === "number") {
+      if (!Number.isFinite(x)) throw new InputError(fn, "x", "a finite number or a Tensor", describe(x));
+      return f(Tensor.full([1], x)).data[0];
+    }
+    checkInput(fn, x, "x");
+    return f(x);
   }
-  checkInput(fn, x);
-  return f(x);
+  return g;
+}
+
+function primeTensor(fn: "sigmoid" | "tanh" | "relu", t: Tensor): Tensor {
+  return new Tensor(primeOf(fn, t.data, apply(fn, t).data), t.shape);
 }
 
 // ------------------------------------------------------------------ plain functions and derivatives
 
 /** σ(x) = 1 / (1 + e^(−x)), of a number or elementwise of a Tensor. */
-export function sigmoid(x: number): number;
-export function sigmoid(x: Tensor): Tensor;
-export function sigmoid(x: number | Tensor): number | Tensor {
-  return elementwise("sigmoid", x, (t) => apply("sigmoid", t));
-}
-
+export const sigmoid = elementwise("sigmoid", (t) => apply("sigmoid", t));
 /** σ'(x) = σ(x)(1 − σ(x)). */
-export function sigmoidPrime(x: number): number;
-export function sigmoidPrime(x: Tensor): Tensor;
-export function sigmoidPrime(x: number | Tensor): number | Tensor {
-  return elementwise("sigmoidPrime", x, (t) => {
-    const a = apply("sigmoid", t);
-    return new Tensor(primeOf("sigmoid", t.data, a.data), t.shape);
-  });
-}
-
+export const sigmoidPrime = elementwise("sigmoidPrime", (t) => primeTensor("sigmoid", t));
 /** tanh(x), of a number or elementwise of a Tensor. */
-export function tanh(x: number): number;
-export function tanh(x: Tensor): Tensor;
-export function tanh(x: number | Tensor): number | Tensor {
-  return elementwise("tanh", x, (t) => apply("tanh", t));
-}
-
+export const tanh = elementwise("tanh", (t) => apply("tanh", t));
 /** tanh'(x) = 1 − tanh²(x). */
-export function tanhPrime(x: number): number;
-export function tanhPrime(x: Tensor): Tensor;
-export function tanhPrime(x: number | Tensor): number | Tensor {
-  return elementwise("tanhPrime", x, (t) => {
-    const a = apply("tanh", t);
-    return new Tensor(primeOf("tanh", t.data, a.data), t.shape);
-  });
-}
-
+export const tanhPrime = elementwise("tanhPrime", (t) => primeTensor("tanh", t));
 /** max(0, x), of a number or elementwise of a Tensor. */
-export function relu(x: number): number;
-export function relu(x: Tensor): Tensor;
-export function relu(x: number | Tensor): number | Tensor {
-  return elementwise("relu", x, (t) => apply("relu", t));
-}
-
+export const relu = elementwise("relu", (t) => apply("relu", t));
 /** relu'(x) = 1 for x > 0, else 0 (we take 0 at x = 0). */
-export function reluPrime(x: number): number;
-export function reluPrime(x: Tensor): Tensor;
-export function reluPrime(x: number | Tensor): number | Tensor {
-  return elementwise("reluPrime", x, (t) => new Tensor(primeOf("relu", t.data, t.data), t.shape));
-}
+export const reluPrime = elementwise("reluPrime", (t) => primeTensor("relu", t));
 
 /** Softmax along the last axis of z [..., K]: every row becomes probabilities summing to 1. */
 export function softmax(z: Tensor): Tensor {

@@ -101,7 +101,7 @@ test("derivatives equal the numerical slope: sigmoidPrime, tanhPrime, reluPrime 
     for (const v of [-3.1, -0.4, 0.25, 2.2]) {
       const x = Tensor.full([1], v);
       const num = numericalGradient(() => (f as (x: number) => number)(x.data[0]), x).item();
-      assert.ok(Math.abs(num - (fp as (x: number) => number)(v)) < 1e-8, `${f.name}'(${v})`);
+      assert.ok(Math.abs(num - (fp as (x: number) => number)(v)) < 1e-8, `derivative at ${v}`);
     }
   }
   assert.equal(reluPrime(0), 0);
@@ -150,8 +150,8 @@ test("bad input: activations name the function and the argument", () => {
   const nan = Tensor.randn([2, 2], 1).map((v, i) => (i === 1 ? NaN : v));
   assertInputError(() => sigmoid(NaN), "sigmoid", "x");
   assertInputError(() => tanh(Infinity), "tanh", "x");
-  assertInputError(() => relu("3" as unknown as number), "relu", "z");
-  assertInputError(() => sigmoidPrime(nan), "sigmoidPrime", "z");
+  assertInputError(() => relu("3" as unknown as number), "relu", "x");
+  assertInputError(() => sigmoidPrime(nan), "sigmoidPrime", "x");
   assertInputError(() => softmax(nan), "softmax", "z");
   for (const p of pairs) {
     assertInputError(() => p.forward(nan), `${p.name}Forward`, "z");
