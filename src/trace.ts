@@ -315,11 +315,11 @@ function lossText(t: LossTrace, o: Fmt): string[] {
 }
 
 /** "(6 + 2·0 − 3)/1 + 1", or with ⌊…⌋ when the last windows did not fit and were dropped. */
-function sizeFormula(n: number, k: number, s: number, p: number): string {
+function sizeFormula(n: number, k: number, s: number, p: number, axis: "H" | "W"): string {
   const body = `${n} + 2·${p} − ${k}`;
   return (n + 2 * p - k) % s === 0
-    ? `(H + 2P − KH)/S + 1 = (${body})/${s} + 1`
-    : `⌊(H + 2P − KH)/S⌋ + 1 = ⌊(${body})/${s}⌋ + 1`;
+    ? `(${axis} + 2P − K${axis})/S + 1 = (${body})/${s} + 1`
+    : `⌊(${axis} + 2P − K${axis})/S⌋ + 1 = ⌊(${body})/${s}⌋ + 1`;
 }
 
 function convText(t: ConvTrace, o: Fmt): string[] {
@@ -328,7 +328,7 @@ function convText(t: ConvTrace, o: Fmt): string[] {
   const [, oh, ow] = t.out.shape;
   const lines = [
     `${t.layer} (conv2d): out[n, i, j, f] = Σ (window ⊙ filter f) + b[f]    x ${shapeOf(t.x)} * w ${shapeOf(t.w)}, stride ${t.stride}, pad ${t.pad} → out ${shapeOf(t.out)}`,
-    `  H' = ${sizeFormula(h, kh, t.stride, t.pad)} = ${oh};  W' = ${sizeFormula(w, kw, t.stride, t.pad).replace(/H \+ 2P − KH/, "W + 2P − KW")} = ${ow}`,
+    `  H' = ${sizeFormula(h, kh, t.stride, t.pad, "H")} = ${oh};  W' = ${sizeFormula(w, kw, t.stride, t.pad, "W")} = ${ow}`,
     ...block("b", t.b, o),
   ];
   for (const win of t.windows.slice(0, o.maxWindows)) {
