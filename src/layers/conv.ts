@@ -570,6 +570,7 @@ export interface ConvTraceOptions extends Conv2DOptions {
  * the padded input, the filter, their products, the sum, the bias and the output value.
  */
 export function conv2dTrace(x: Tensor, w: Tensor, b: Tensor, opts: ConvTraceOptions = {}): ConvTrace {
+  checkConv("conv2dTrace", x, w, b, opts);
   const { out } = conv2dNaive(x, w, b, opts);
   return buildConvTrace("conv2dTrace", x, w, b, opts.stride ?? 1, opts.pad ?? 0, out, opts.positions, opts.layer ?? "conv2d");
 }

@@ -1,0 +1,131 @@
+/**
+ * One table of bad inputs across the whole public API. Each row must throw an InputError whose
+ * message names the function and the argument (and says what was expected and what came);
+ * none may return garbage.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  Tensor, Random, InputError,
+  denseForward, denseBackward, Dense, sigmoidForward, softmaxForward, reluBackward, reluForward,
+  softmaxCrossEntropy, mseLoss, oneHot, flattenForward, dropoutForward, Dropout,
+  conv2dNaive, conv2dIm2col, conv2dBackwardNaive, conv2dTrace, convOutputSize, Conv2D,
+  maxPoolForward, maxPoolBackward, MaxPool2D, poolOutputSize,
+  numericalGradient, gradCheck, relativeError,
+  Value, value,
+  Network, SGD, Adam, train, evaluate, confusionMatrix,
+  loadDigits, loadFashionMnist, batches, resizeArea, xorData, spiralData, matchScore,
+} from "../src";
+
+const x23 = Tensor.randn([2, 3], 1);
+const img = Tensor.randn([1, 6, 6, 1], 2);
+const w331 = Tensor.randn([3, 3, 1, 2], 3);
+const b2 = Tensor.zeros([2]);
+const nan23 = Tensor.fromArray([1, 2, 3, 4, 5, 6], [2, 3]);
+nan23.data[4] = NaN;
+const inf = Tensor.fromArray([1, 2], [1, 2]);
+inf.data[1] = Infinity;
+const tinyNet = () => new Network([new Dense(3, 2, { seed: 1, name: "hidden" })]);
+
+// [function named in the message, argument named in the message, the call]
+const rows: [string, string, () => unknown][] = [
+  // Tensor
+  ["Tensor.from", "nested", () => Tensor.from([[1, 2], [3]] as number[][])],
+  ["Tensor.fromArray", "values", () => Tensor.fromArray([1, 2, 3], [2, 2])],
+  ["Tensor.zeros", "shape", () => Tensor.zeros([0, 3])],
+  ["Tensor.reshape", "shape", () => x23.reshape([4, -1])],
+  ["matmul", "b", () => x23.matmul(x23)],
+  ["Tensor.add", "b", () => x23.add(Tensor.zeros([4]))],
+  ["Tensor.sum", "axis", () => x23.sum(5)],
+  ["Tensor.take", "indices", () => x23.take([0, 2])],
+  ["Random", "seed", () => new Random(0.5)],
+  // dense
+  ["denseForward", "W", () => denseForward(x23, Tensor.zeros([4, 2]), b2)],
+  ["denseForward", "b", () => denseForward(x23, Tensor.zeros([3, 2]), Tensor.zeros([3]))],
+  ["denseForward", "x", () => denseForward(nan23, Tensor.zeros([3, 2]), b2)],
+  ["denseBackward", "dout", () => denseBackward(Tensor.zeros([2, 5]), denseForward(x23, Tensor.zeros([3, 2]), b2).cache)],
+  ["Dense", "inDim", () => new Dense(0, 3)],
+  // activations
+  ["sigmoidForward", "z", () => sigmoidForward(nan23)],
+  ["softmaxForward", "z", () => softmaxForward(inf)],
+  ["reluBackward", "dout", () => reluBackward(Tensor.zeros([3, 2]), reluForward(x23).cache)],
+  // losses
+  ["softmaxCrossEntropy", "labels", () => softmaxCrossEntropy(x23, [0, 3])],
+  ["softmaxCrossEntropy", "labels", () => softmaxCrossEntropy(x23, [0])],
+  ["softmaxCrossEntropy", "labels", () => softmaxCrossEntropy(x23, [0, 1.5])],
+  ["mseLoss", "target", () => mseLoss(x23, Tensor.zeros([3, 2]))],
+  ["oneHot", "labels", () => oneHot([0, -1], 3)],
+  ["oneHot", "labels", () => oneHot([], 3)],
+  // flatten, dropout
+  ["flattenForward", "x", () => flattenForward(nan23)],
+  ["dropoutForward", "rate", () => dropoutForward(x23, 1, { training: true })],
+  ["Dropout", "rate", () => new Dropout(-0.1)],
+  // convolution
+  ["conv2dNaive", "w", () => conv2dNaive(img, Tensor.zeros([3, 3, 2, 2]), b2)],
+  ["conv2dNaive", "stride", () => conv2dNaive(img, w331, b2, { stride: 2 })],
+  ["conv2dIm2col", "stride", () => conv2dIm2col(img, w331, b2, { stride: 0 })],
+  ["conv2dIm2col", "x", () => conv2dIm2col(Tensor.zeros([6, 6, 1]), w331, b2)],
+  ["conv2dNaive", "b", () => conv2dNaive(img, w331, Tensor.zeros([3]))],
+  ["conv2dNaive", "pad", () => conv2dNaive(img, w331, b2, { pad: -1 })],
+  ["conv2dNaive", "w", () => conv2dNaive(Tensor.zeros([1, 2, 2, 1]), w331, b2)],
+  ["conv2dBackwardNaive", "dout", () => conv2dBackwardNaive(Tensor.zeros([1, 3, 3, 2]), conv2dNaive(img, w331, b2).cache)],
+  ["conv2dTrace", "x", () => conv2dTrace(img.map((v, i) => (i === 7 ? NaN : v)), w331, b2)],
+  ["convOutputSize", "S", () => convOutputSize(6, 3, 0, 0)],
+  ["Conv2D", "filters", () => new Conv2D({ inChannels: 1, filters: 0, kernelSize: 3 })],
+  // pooling
+  ["maxPoolForward", "size", () => maxPoolForward(img, { size: 0 })],
+  ["maxPoolForward", "size", () => maxPoolForward(img, { size: 7 })],
+  ["maxPoolForward", "x", () => maxPoolForward(x23, { size: 2 })],
+  ["maxPoolBackward", "dout", () => maxPoolBackward(Tensor.zeros([1, 2, 2, 1]), maxPoolForward(img, { size: 2 }).cache)],
+  ["MaxPool2D", "stride", () => new MaxPool2D({ size: 2, stride: -1 })],
+  ["poolOutputSize", "size", () => poolOutputSize(4, 5)],
+  // gradient checking
+  ["numericalGradient", "h", () => numericalGradient(() => 0, x23, 0)],
+  ["gradCheck", "analytic", () => gradCheck(() => 0, x23, Tensor.zeros([3, 2]))],
+  ["relativeError", "b", () => relativeError(x23, Tensor.zeros([6]))],
+  // autograd
+  ["Value", "data", () => value(NaN)],
+  ["Value.log", "this", () => value(-1).log()],
+  ["Value.div", "other", () => value(1).div(0)],
+  ["Value.pow", "p", () => value(2).pow(value(3) as unknown as number)],
+  // networks, optimizers, training
+  ["Network", "layers", () => new Network([])],
+  ["hidden.forward", "x", () => tinyNet().forward(Tensor.zeros([2, 4]))],
+  ["SGD", "lr", () => new SGD({ lr: 0 })],
+  ["SGD", "momentum", () => new SGD({ lr: 0.1, momentum: 1 })],
+  ["Adam", "beta1", () => new Adam({ beta1: 1 })],
+  ["evaluate", "targets", () => evaluate(tinyNet(), { x: x23, labels: [0, 5] })],
+  ["confusionMatrix", "labels", () => confusionMatrix([0, 1], [0], 2)],
+  // data
+  ["loadDigits", "opts.size", () => loadDigits({ size: 20 as 28 })],
+  ["loadFashionMnist", "opts.trainSize", () => loadFashionMnist({ trainSize: 0 })],
+  ["batches", "batchSize", () => batches({ x: x23, labels: [0, 1] }, 0)],
+  ["resizeArea", "height", () => resizeArea(img, 0, 3)],
+  ["xorData", "n", () => xorData(0)],
+  ["spiralData", "classes", () => spiralData(10, 0)],
+  ["matchScore", "filter", () => matchScore(Tensor.zeros([3, 3]), Tensor.zeros([2, 2]))],
+];
+
+test(`the bad-input table has at least 40 rows (${rows.length})`, () => {
+  assert.ok(rows.length >= 40);
+});
+
+for (const [fn, arg, call] of rows) {
+  test(`bad input → ${fn}: argument '${arg}'`, () => {
+    assert.throws(call, (e: unknown) => {
+      assert.ok(e instanceof InputError, `expected an InputError, got ${String(e)}`);
+      assert.equal(e.fn, fn, e.message);
+      assert.equal(e.arg, arg, e.message);
+      assert.ok(e.message.startsWith(`${fn}: argument '${arg}' expected `), e.message);
+      assert.ok(e.expected.length > 0 && e.got.length > 0, e.message);
+      return true;
+    });
+  });
+}
+
+test("bad input → train: a rejected option arrives as a rejected promise naming train", async () => {
+  await assert.rejects(
+    train(tinyNet(), { x: x23, labels: [0, 1] }, { epochs: 0, batchSize: 2, optimizer: new SGD({ lr: 0.1 }) }),
+    (e: unknown) => e instanceof InputError && e.fn === "train" && e.arg === "epochs",
+  );
+});
