@@ -435,11 +435,12 @@ function renderLesson(file: string, position: number, problems: string[], files:
     titleText = base.replace(/^\d+-/, "").replace(/-/g, " ");
     titleHtml = escapeHtml(titleText);
   }
+  const math = ctx.math; // pieces of math on the page itself (the summary appears on the index)
   ctx.where = `${path.basename(file)}, summary`;
   const summaryHtml = summaryMd ? (marked.parseInline(summaryMd) as string) : "";
   const number = /^(\d+)-/.test(base) ? Number(/^(\d+)-/.exec(base)![1]) : position + 1;
   return {
-    page: { notebook: file, file: `${base}.html`, number, title: titleText, summary: plainText(summaryMd), charts, images: ctx.images, math: ctx.math },
+    page: { notebook: file, file: `${base}.html`, number, title: titleText, summary: plainText(summaryMd), charts, images: ctx.images, math },
     body: parts.join("\n"),
     titleHtml,
     summaryHtml,
@@ -627,6 +628,7 @@ const LESSON_JS = `// Turn each chart's Vega-Lite spec into an interactive view;
 (function () {
   var figures = document.querySelectorAll("figure.chart");
   if (typeof vegaEmbed !== "function") {
+    figures.forEach(function (fig) { fig.classList.add("embed-failed"); });
     if (figures.length) console.error("vega-embed did not load: charts stay as images");
     return;
   }
