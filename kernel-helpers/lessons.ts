@@ -99,8 +99,8 @@ function ensureNodeDeps(): void {
   run("npm", ["install", "--no-audit", "--no-fund"], `npm dependencies missing (${missing.slice(0, 4).join(", ")}${missing.length > 4 ? ", …" : ""}), installing`);
 }
 
-/** Compile src/ and kernel-helpers/ to dist/ (incremental: fast when nothing changed). */
-function build(): void {
+/** Compile src/ and kernel-helpers/ to dist/, which the notebooks import (incremental: fast when nothing changed). */
+export function buildDist(): void {
   const t0 = performance.now();
   const tsc = path.join(PROJECT_ROOT, "node_modules", "typescript", "bin", "tsc");
   const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json", "--incremental", "--tsBuildInfoFile", path.join("dist", ".tsbuildinfo")], { cwd: PROJECT_ROOT, encoding: "utf8" });
@@ -167,7 +167,7 @@ function ensureKernel(): void {
 export function setup(full = true): string {
   if (full) {
     ensureNodeDeps();
-    build();
+    buildDist();
   }
   const py = full ? ensureJupyter() : findPython();
   if (!py) throw new Error("lessons: no python3 with nbclient (run without --skip-setup to install it)");

@@ -99,12 +99,13 @@ function formatFailure(
   const lines = source.split("\n");
   const shown = lines.slice(0, 6).map((l) => `    | ${l}`);
   if (lines.length > 6) shown.push(`    | … (${lines.length - 6} more lines)`);
-  const tb = traceback.filter((l) => !l.includes(`${ename}: ${evalue}`) || traceback.length === 1);
+  // the traceback without what the "ename: evalue" line already says
+  const tb = traceback.filter((l) => l.trim() !== "" && !evalue.includes(l.trim()) && !l.includes(`${ename}: ${evalue}`));
   const out = [
     `${rel} failed ${where}${kind === "timeout" ? " (time limit)" : ""}:`,
     ...(cell >= 0 ? shown : []),
     `  ${ename}: ${evalue}`,
-    ...(tb.length > 0 && kind === "error" && !(tb.length === 1 && tb[0].includes(evalue)) ? tb.map((l) => `    ${l}`) : []),
+    ...(kind === "error" ? tb.map((l) => `    ${l}`) : []),
     `  executed copy (outputs up to the failure): ${shortPath(outPath)}`,
   ];
   return out.join("\n");

@@ -132,9 +132,11 @@ export function buildSite(executedNotebooks: string[], outDir = "site", options:
 
   // 2. Wrap the pages with navigation, then the index.
   const pages: SitePage[] = rendered.map((r) => r.page);
+  // "Lesson 7 of 12" even when a partial site holds fewer pages
+  const lessonCount = Math.max(pages.length, ...pages.map((p) => p.number));
   rendered.forEach((r, i) => {
     const seconds = options.timings?.[path.basename(r.page.notebook)] ?? r.seconds;
-    files.set(r.page.file, pageHtml(title, r, pages[i - 1], pages[i + 1], pages.length, seconds, generatedAt));
+    files.set(r.page.file, pageHtml(title, r, pages[i - 1], pages[i + 1], lessonCount, seconds, generatedAt));
   });
   files.set("index.html", indexHtml(title, options.tagline, rendered, options.timings, generatedAt));
 
@@ -563,6 +565,7 @@ function head(pageTitle: string, description: string): string {
 }
 
 function pager(prev: SitePage | undefined, next: SitePage | undefined, where: "top" | "bottom"): string {
+  if (where === "bottom" && !prev && !next) return "";
   const link = (p: SitePage | undefined, rel: "prev" | "next") =>
     p
       ? `<a class="${rel}" rel="${rel}" href="${p.file}"><span class="dir">${rel === "prev" ? "← Previous" : "Next →"}</span><span class="name">${p.number}. ${escapeHtml(p.title)}</span></a>`
@@ -696,15 +699,17 @@ p, ul, ol { margin: 0.7rem 0; }
 li { margin: 0.2rem 0; }
 blockquote { margin: 1rem 0; padding: 0.2rem 1rem; border-left: 4px solid #9ec5ee; background: #f3f8fd; color: #24384d; }
 hr { border: 0; border-top: 1px solid var(--rule); margin: 2rem 0; }
-table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; display: block; overflow-x: auto; max-width: 100%; }
-th, td { border: 1px solid var(--rule); padding: 0.3rem 0.6rem; text-align: left; }
-th { background: var(--code-bg); }
+/* tables written in markdown; output tables (show()) bring their own styles */
+.markdown-cell table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; display: block; overflow-x: auto; max-width: 100%; }
+.markdown-cell th, .markdown-cell td { border: 1px solid var(--rule); padding: 0.3rem 0.6rem; text-align: left; }
+.markdown-cell th { background: var(--code-bg); }
 img { max-width: 100%; height: auto; }
 :not(pre) > code { background: var(--code-bg); padding: 0.1rem 0.3rem; border-radius: 4px; }
 
 .toc { margin: 1rem 0 1.5rem; padding: 0.6rem 1rem; background: #fafbfc; border: 1px solid var(--rule); border-radius: 6px; font-size: 0.9rem; }
 .toc span { font-weight: 600; color: var(--muted); }
-.toc ol { margin: 0.3rem 0 0; padding-left: 1.4rem; columns: 2; column-gap: 2rem; }
+.toc ol { margin: 0.3rem 0 0; padding-left: 1.4rem; columns: 2; column-gap: 2.5rem; }
+.toc li { margin: 0 0 0.15rem; break-inside: avoid; }
 
 /* Math */
 .math-display { overflow-x: auto; overflow-y: hidden; margin: 1rem 0; padding: 0.2rem 0; }
@@ -726,7 +731,6 @@ img { max-width: 100%; height: auto; }
 pre.output { margin: 0.4rem 0; padding: 0.45rem 0.7rem; white-space: pre-wrap; word-break: break-word; background: var(--out-bg); color: #24292f; font-size: 0.8rem; line-height: 1.45; }
 pre.output.stderr { background: var(--warn-bg); border-left: 3px solid #e3b341; }
 .output.html { overflow-x: auto; }
-.output.html table { display: table; }
 .output.image img, .output-image { display: block; }
 pre.md-code { margin: 0.9rem 0; padding: 0.7rem 1rem; overflow-x: auto; background: var(--code-bg); border-radius: 6px; border: 1px solid var(--rule); }
 pre.md-code code.hljs { background: transparent; padding: 0; }

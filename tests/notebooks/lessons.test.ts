@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { installKernel, installNotebookImports } from "../../kernel-helpers/kernel";
+import { buildDist } from "../../kernel-helpers/lessons";
 import { EXECUTED_DIR, PROJECT_ROOT, executeNotebook, listLessons } from "../../kernel-helpers/run";
 
 const LESSONS = listLessons();
@@ -25,8 +26,8 @@ type Nb = { cells: { cell_type: string; outputs?: { output_type: string }[]; exe
 const read = (p: string): Nb => JSON.parse(fs.readFileSync(p, "utf8")) as Nb;
 
 before(() => {
-  // The lessons import dist/ through the shim; the build itself is `npm run build` / `npm run lessons`.
-  if (!fixtureMode) assert.ok(fs.existsSync(path.join(PROJECT_ROOT, "dist", "src", "index.js")), "dist/ is built (npm run build)");
+  // The lessons import the compiled library (dist/) through the notebook import shim.
+  if (!fixtureMode) buildDist();
   installKernel();
   installNotebookImports();
 });

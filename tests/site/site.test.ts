@@ -18,6 +18,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { installKernel, installNotebookImports } from "../../kernel-helpers/kernel";
+import { buildDist } from "../../kernel-helpers/lessons";
 import { EXECUTED_DIR, PROJECT_ROOT, executeNotebooks, freshExecutedCopy, listLessons } from "../../kernel-helpers/run";
 import { buildSite, type SiteResult } from "../../kernel-helpers/site";
 
@@ -43,6 +44,7 @@ before(async () => {
   installKernel();
   installNotebookImports();
   const stale = notebooks.filter((nb) => freshExecutedCopy(nb, executedDir) === null);
+  if (stale.length > 0 && !fixtureMode) buildDist();
   if (stale.length > 0) await executeNotebooks(stale, { outDir: executedDir, parallel: 2 });
   site = buildSite(notebooks.map((nb) => path.join(executedDir, path.basename(nb))), siteDir);
   server = http.createServer((req, res) => {
