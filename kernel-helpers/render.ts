@@ -262,6 +262,15 @@ function measurer(f: Fonts) {
   };
 }
 
+/**
+ * The width in pixels of `text` as the renderer lays it out and draws it (the render font's
+ * advance widths); null when no font file was found and vega's estimate is used instead.
+ */
+export function textWidth(text: string, style: { fontSize?: number; fontWeight?: string | number; font?: string } = {}): number | null {
+  const f = loadFonts();
+  return f ? measurer(f)(style, text) : null;
+}
+
 /** Run `body` with vega measuring text in the render fonts (restored afterwards). */
 let measuring = 0;
 let savedWidth: unknown;

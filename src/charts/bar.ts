@@ -95,7 +95,8 @@ export function barChart(data: BarSeries | FrameLike | readonly Record<string, u
   const refs = options.reference === undefined ? [] : Array.isArray(options.reference) ? options.reference : [options.reference as ReferenceLine];
   const refData = refs.map((r, i) => {
     if (!isRecord(r)) throw new InputError(fn, `options.reference[${i}]`, "{ value, label? }", describe(r));
-    const [value] = finiteNumbers(fn, `options.reference[${i}].value`, [r.value]);
+    const value = r.value;
+    if (typeof value !== "number" || !Number.isFinite(value)) throw new InputError(fn, `options.reference[${i}].value`, "a finite number", describe(value));
     if (r.label !== undefined) checkString(fn, `options.reference[${i}].label`, r.label);
     return { value, label: r.label ?? String(value) };
   });

@@ -115,7 +115,7 @@ function cellsSpec(o: Cells, title: ReturnType<typeof titleOf>): VegaLiteSpec {
             field: o.color,
             type: "quantitative",
             title: o.colorTitle,
-            scale: o.range ? { range: o.range, domain: [lo, hi], clamp: true } : { scheme: o.scheme as ColorScheme, domain: [lo, hi], clamp: true },
+            scale: o.range ? { range: o.range, interpolate: "rgb", domain: [lo, hi], clamp: true } : { scheme: o.scheme as ColorScheme, domain: [lo, hi], clamp: true },
             legend: { gradientLength: Math.max(80, Math.min(200, o.rows * o.cellSize)) },
           },
           tooltip: o.tooltip,

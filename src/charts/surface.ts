@@ -127,12 +127,13 @@ export function lossSurface(f: (w1: number, w2: number) => number, options: Loss
     layer: [
       {
         data: { values: grid },
-        // each cell spans its centre ± half a step
+        // each cell spans its centre ± half a step, and overlaps its neighbours by 3% of a step
+        // so that anti-aliasing leaves no seams between cells
         transform: [
           { calculate: `datum.w1 - ${dx / 2}`, as: "left" },
-          { calculate: `datum.w1 + ${dx / 2}`, as: "right" },
+          { calculate: `datum.w1 + ${dx * 0.53}`, as: "right" },
           { calculate: `datum.w2 - ${dy / 2}`, as: "bottom" },
-          { calculate: `datum.w2 + ${dy / 2}`, as: "top" },
+          { calculate: `datum.w2 + ${dy * 0.53}`, as: "top" },
         ],
         mark: { type: "rect", aria: false },
         encoding: {
@@ -170,8 +171,8 @@ export function lossSurface(f: (w1: number, w2: number) => number, options: Loss
                 field: "path",
                 type: "nominal" as const,
                 title: null,
-                // colours that stand out on viridis: red, white, orange, magenta, cyan
-                scale: { domain: pathNames, range: ["#ff3b30", "#ffffff", "#ff9f1c", "#f012be", "#00e5ff"] },
+                // colours that stand out on viridis and on the white legend: red, orange, magenta, cyan, black
+                scale: { domain: pathNames, range: ["#ff3b30", "#ff9f1c", "#f012be", "#00d2ff", "#111111"] },
                 legend: pathNames.length === 1 ? null : { orient: "bottom" as const, direction: "horizontal" as const },
               },
               detail: { field: "path", type: "nominal" as const },

@@ -1,0 +1,74 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { heatmap, confusionMatrix, confusionCounts } from "../../src/charts/heatmap";
+import { Tensor } from "../../src/tensor";
+import { assertCleanSpec, assertInputError, inlineData } from "./vl";
+
+// the lecture's filter 1 (chapter 7)
+const filter1 = [[1, -1, -1], [-1, 1, -1], [-1, -1, 1]];
+
+test("heatmap filter 1 [3×3]: cells {row, col, value} as given, diverging scale centred at 0, values written", () => {
+  const spec = heatmap(filter1, { title: "Filter 1" });
+  assertCleanSpec(spec);
+  const [values] = inlineData(spec);
+  assert.equal(values.length, 9);
+  for (const c of values as { row: number; col: number; value: number }[]) assert.equal(c.value, filter1[c.row][c.col]);
+  const layers = (spec as { layer: { mark: { type: string }; encoding: { color?: { scale?: { domain?: number[]; scheme?: string } } } }[] }).layer;
+  assert.deepEqual(layers.map((l) => l.mark.type), ["rect", "text"]);
+  assert.deepEqual(layers[0].encoding.color!.scale!.domain, [-1, 1]);
+  assert.equal(layers[0].encoding.color!.scale!.scheme, "blueorange");
+});
+
+test("heatmap Tensor [28×28] of non-negative values: sequential scale from min to max, no numbers written", () => {
+  const t = Tensor.rand([28, 28], 3);
+  const spec = heatmap(t);
+  assertCleanSpec(spec);
+  const [values] = inlineData(spec) as { row: number; col: number; value: number }[][];
+  assert.equal(values.length, 784);
+  for (const c of values) assert.equal(c.value, t.get(c.row, c.col));
+  const layers = (spec as { layer: unknown[] }).layer;
+  assert.equal(layers.length, 1);
+});
+
+test("heatmap with row and column labels, custom domain; the decimals option is honoured in the text format", () => {
+  const spec = heatmap([[0.123, -0.5], [2, 1]], { rowLabels: ["a", "b"], colLabels: ["x", "y"], domain: [-2, 2], decimals: 1 });
+  assertCleanSpec(spec);
+  const text = (spec as { layer: { encoding: { text?: { format: string } } }[] }).layer[1].encoding.text!;
+  assert.equal(text.format, ".1f");
+});
+
+test("heatmap bad input: ragged rows, NaN, empty, wrong rank, labels of the wrong length", () => {
+  assertInputError(() => heatmap([[1, 2], [3]]), "heatmap", "matrix[1]", /2 values \(row length of matrix\[0\]\), got 1/);
+  assertInputError(() => heatmap([[1, NaN]]), "heatmap", "matrix[0][1]", /NaN/);
+  assertInputError(() => heatmap([]), "heatmap", "matrix", /at least one row/);
+  assertInputError(() => heatmap(Tensor.zeros([2, 2, 2]) as never), "heatmap", "matrix", /2-D/);
+  assertInputError(() => heatmap([[1, 2]], { colLabels: ["a"] }), "heatmap", "options.colLabels");
+  assertInputError(() => heatmap([[1, 2]], { domain: [1, 1] }), "heatmap", "options.domain");
+});
+
+test("confusionCounts labels=[0,1,2,2] predictions=[0,2,2,1] k=3: counts[true][predicted]", () => {
+  assert.deepEqual(confusionCounts([0, 1, 2, 2], [0, 2, 2, 1], 3), [[1, 0, 0], [0, 0, 1], [0, 1, 1]]);
+  assertInputError(() => confusionCounts([0, 3], [0, 1], 3), "confusionCounts", "labels[1]", /0\.\.2/);
+  assertInputError(() => confusionCounts([0, 1], [0], 3), "confusionCounts", "predictions");
+});
+
+test("confusionMatrix 3 classes: counts and row shares read back, axes named by class", () => {
+  const m = [[50, 3, 7], [4, 60, 1], [10, 2, 45]];
+  const names = ["T-shirt/top", "Trouser", "Pullover"];
+  const spec = confusionMatrix(m, names, { normalize: true });
+  assertCleanSpec(spec);
+  const [values] = inlineData(spec) as { row: number; col: number; actual: string; predicted: string; count: number; share: number }[][];
+  assert.equal(values.length, 9);
+  for (const c of values) {
+    assert.equal(c.count, m[c.row][c.col]);
+    assert.equal(c.actual, names[c.row]);
+    assert.equal(c.predicted, names[c.col]);
+    assert.ok(Math.abs(c.share - m[c.row][c.col] / m[c.row].reduce((a, b) => a + b)) < 1e-12);
+  }
+});
+
+test("confusionMatrix bad input: not square, names short, negative count", () => {
+  assertInputError(() => confusionMatrix([[1, 2]], ["a"]), "confusionMatrix", "matrix", /square/);
+  assertInputError(() => confusionMatrix([[1, 0], [0, 1]], ["a"]), "confusionMatrix", "classNames");
+  assertInputError(() => confusionMatrix([[1, -1], [0, 1]], ["a", "b"]), "confusionMatrix", "matrix[0][1]");
+});
