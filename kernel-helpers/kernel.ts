@@ -103,13 +103,74 @@ export function tslabBin(): string {
   return path.join(path.dirname(pkg), "bin", "tslab");
 }
 
+/** The file, next to kernel.json, that node preloads before tslab (see PROTOCOL_FIXES). */
+export const PROTOCOL_FIXES_FILE = "tslab-protocol-fixes.js";
+
+/**
+ * Two replies of tslab 1.0.22 miss fields that the Jupyter messaging protocol (5.x) requires and
+ * that Debian's jupyter_kernel_test checks: kernel_info_reply has no `status`, and an
+ * execute_reply with status "error" has no `ename`, `evalue`, `traceback` (so nbclient can only
+ * say "<Error>"). This preload, given to node with --require before tslab starts, adds them:
+ * the error fields come from what the failing cell wrote to stderr (tslab prints type errors and
+ * exceptions there). It patches tslab's JupyterHandlerImpl when that module loads, whichever copy
+ * of tslab the kernel ends up running; nothing else changes.
+ */
+export const PROTOCOL_FIXES = String.raw`"use strict";
+// Written by dl-lessons kernel-helpers/kernel.ts: protocol fixes for tslab, preloaded by node.
+const Module = require("module");
+const load = Module._load;
+const ANSI = /\u001b\[[0-9;]*m/g;
+function errorFields(stderr) {
+  const lines = stderr.replace(ANSI, "").split("\n").filter((l) => l.trim() !== "");
+  const first = (lines[0] || "").trim();
+  let m = /^(\w*(?:Error|Exception))(?: \[[^\]]*\])?: ?(.*)$/.exec(first);
+  if (m) return { ename: m[1], evalue: m[2], traceback: lines };
+  m = /^(?:\S+ )?\d+:\d+ - (.*)$/.exec(first);
+  if (m) return { ename: "TSError", evalue: lines.map((l) => l.replace(/^(?:\S+ )?\d+:\d+ - /, "")).join("; "), traceback: lines };
+  return { ename: "Error", evalue: first || "the cell failed", traceback: lines };
+}
+function patch(jupyter) {
+  const H = jupyter.JupyterHandlerImpl.prototype;
+  if (H.__dlLessonsPatched) return;
+  H.__dlLessonsPatched = true;
+  const handleKernel = H.handleKernel;
+  H.handleKernel = function () {
+    return Object.assign({ status: "ok" }, handleKernel.apply(this, arguments));
+  };
+  const handleExecute = H.handleExecute;
+  H.handleExecute = async function (req, writeStream, writeDisplayData) {
+    let stderr = "";
+    const tee = (name, text) => {
+      if (name === "stderr" && stderr.length < 20000) stderr += text;
+      return writeStream(name, text);
+    };
+    const reply = await handleExecute.call(this, req, tee, writeDisplayData);
+    if (reply && reply.status === "error" && reply.ename === undefined) Object.assign(reply, errorFields(stderr));
+    return reply;
+  };
+}
+Module._load = function () {
+  const exp = load.apply(this, arguments);
+  const H = exp && typeof exp.JupyterHandlerImpl === "function" ? exp.JupyterHandlerImpl.prototype : null;
+  if (H && !H.__dlLessonsPatched) {
+    try {
+      patch(exp);
+    } catch (e) {
+      console.error("dl-lessons: tslab protocol fixes not applied:", e);
+    }
+  }
+  return exp;
+};
+`;
+
 /**
  * The kernel.json of the dl-lessons kernel: node and tslab by absolute path, so that Jupyter
- * starts the right versions whatever its PATH is.
+ * starts the right versions whatever its PATH is, with the protocol fixes preloaded from the
+ * kernelspec's folder `dir`.
  */
-export function kernelSpec(): KernelSpec {
+export function kernelSpec(dir: string = kernelDir()): KernelSpec {
   return {
-    argv: [process.execPath, tslabBin(), "kernel", "--config-path", "{connection_file}"],
+    argv: [process.execPath, "--require", path.join(dir, PROTOCOL_FIXES_FILE), tslabBin(), "kernel", "--config-path", "{connection_file}"],
     display_name: KERNEL_DISPLAY_NAME,
     language: "typescript",
     interrupt_mode: "signal",
@@ -142,8 +203,9 @@ export interface InstallResult {
 export function installKernel(where: KernelLocation = {}): InstallResult {
   checkLocation("installKernel", where);
   const dir = kernelDir(where);
-  const spec = kernelSpec();
+  const spec = kernelSpec(dir);
   fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, PROTOCOL_FIXES_FILE), PROTOCOL_FIXES);
   fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(spec, null, 1) + "\n");
   const imports = where.user ? null : installNotebookImports(where.projectDir ?? projectRoot());
   return { dir, spec, imports };

@@ -185,43 +185,56 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
   const progressOut = new DisplayHandle(undefined, false);
   const chartOut = new DisplayHandle(undefined, false);
   const inKernel = progressOut.live;
-  let rows: LiveRow[] = [];
+  let history: LiveProgress["history"] | null = null;
   let state: LiveState = "waiting";
+  let reason = "";
   let last: LiveProgress | null = null;
   let lastProgressAt = -Infinity;
   let lastChartAt = -Infinity;
   let chartRows = 0;
   let closed = false;
-  let hooked: object | null = null;
+
+  const rowsNow = (): LiveRow[] =>
+    (history?.rows ?? []).map((r) => ({ epoch: r.epoch, loss: r.loss, accuracy: r.accuracy, val_loss: r.val_loss, val_accuracy: r.val_accuracy }));
 
   const guarded: Guarded = {
     // our interrupt applies while the cell that made the display is the one running
     inItsCell: () => currentWriter() === writer,
     aborted: () => controller.signal.aborted,
     interrupt: () => {
-      state = "interrupted";
+      if (state === "waiting" || state === "running") state = "interrupted";
       controller.abort();
-      drawProgress();
+      if (!closed) drawProgress();
     },
   };
 
+  /** The metrics of the last finished epoch, or the last batch's loss before the first epoch ends. */
+  const metrics = (): string => {
+    const r = history?.rows[history.rows.length - 1];
+    if (!r) return last ? `batch loss ${f4(last.loss)}` : "";
+    const val = r.val_loss !== null ? ` · val_loss ${f4(r.val_loss)} · val_accuracy ${f4(r.val_accuracy)}` : "";
+    return `loss ${f4(r.loss)} · accuracy ${f4(r.accuracy)}${val}`;
+  };
+
   const progressLine = (): string => {
-    if (state === "waiting" || !last) return `${o.title}: waiting for the first batch…`;
+    if (!last) return state === "interrupted" ? `${o.title}: interrupted before the first batch` : `${o.title}: waiting for the first batch…`;
     const p = last;
     const E = o.epochs;
-    const epoch = `epoch ${p.epoch}${E ? `/${E}` : ""}`;
-    const batch = `batch ${p.batch}/${p.batches}`;
-    const done = (p.epoch - 1) * p.batches + p.batch; // batches trained so far
-    const total = E ? E * p.batches : p.epoch * p.batches;
-    const left = done > 0 ? (p.elapsed / done) * (total - done) : NaN;
-    const lastRow = rows[rows.length - 1];
-    const metrics = lastRow
-      ? `loss ${f4(lastRow.loss)} · accuracy ${f4(lastRow.accuracy)}${lastRow.val_loss !== null ? ` · val_loss ${f4(lastRow.val_loss)} · val_accuracy ${f4(lastRow.val_accuracy)}` : ""}`
-      : `batch loss ${f4(p.loss)}`;
-    const time = state === "running" ? `${fmtTime(p.elapsed)} elapsed · ${Number.isFinite(left) ? `${E ? "" : "epoch "}~${fmtTime(left)} left` : ""}` : `${fmtTime(p.elapsed)}`;
-    const head = state === "running" ? "training" : state === "done" ? "done" : state === "interrupted" ? "interrupted" : "stopped";
-    const after = state === "interrupted" || state === "stopped" ? ` after ${epoch}, ${batch} (history keeps ${rows.length} finished epoch${rows.length === 1 ? "" : "s"})` : "";
-    return `${head}${after} · ${state === "running" ? `${epoch} · ${batch} · ` : ""}${metrics} · ${time}`;
+    const where = `epoch ${p.epoch}${E ? `/${E}` : ""} · batch ${p.batch}/${p.batches}`;
+    const n = history?.rows.length ?? 0;
+    const epochs = `${n} epoch${n === 1 ? "" : "s"}`;
+    if (state === "running") {
+      const done = (p.epoch - 1) * p.batches + p.batch; // batches trained so far
+      const total = (E ?? p.epoch) * p.batches;
+      const left = (p.elapsed / done) * (total - done);
+      return `training · ${where} · ${metrics()} · ${fmtTime(p.elapsed)} elapsed · ~${fmtTime(left)} left${E ? "" : " in this epoch"}`;
+    }
+    const why =
+      state === "done" ? `done · ${epochs}` :
+      state === "interrupted" ? `interrupted at ${where} · the history keeps ${epochs}` :
+      reason === "early" ? `stopped early (val_loss stopped improving) after ${epochs}` :
+      `stopped at ${where} · the history keeps ${epochs}`;
+    return `${why} · ${metrics()} · ${fmtTime(p.elapsed)}`;
   };
 
   const progressBundle = () => {
@@ -241,19 +254,20 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
 
   function drawChart(): void {
     lastChartAt = performance.now();
+    const rows = rowsNow();
     if (!inKernel || rows.length === 0 || rows.length === chartRows) return;
     chartRows = rows.length;
     // loss and accuracy panels, training and validation curves (validation when there is some)
-    const spec = historyChart(rows as LiveRow[] as unknown as Record<string, unknown>[], { title: o.title });
-    const out = showOutput(spec, { scale: o.scale });
+    const out = showOutput(historyChart(rows as unknown as Record<string, unknown>[], { title: o.title }), { scale: o.scale });
     chartOut.update(out.data, out.metadata);
   }
 
-  /** Training ended (train set history.stopped, or close()): final redraw, handlers back. */
-  function end(reason: string | undefined): void {
+  /** Training ended (train set history.stopped, or close()): final redraw, SIGINT handlers back. */
+  function end(why: string | undefined): void {
     if (closed) return;
     closed = true;
-    if (state !== "interrupted") state = reason === "done" || reason === undefined ? "done" : reason === "abort" ? "interrupted" : "stopped";
+    reason = why ?? "done";
+    if (state === "waiting" || state === "running") state = reason === "done" ? "done" : reason === "abort" ? "interrupted" : "stopped";
     guard.remove(guarded);
     drawChart();
     drawProgress();
@@ -264,12 +278,12 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
    * train() sets `history.stopped` when it returns: watching that property tells the handle that
    * training ended, whether by finishing, early stopping, a callback or an abort.
    */
-  function watchHistory(history: LiveProgress["history"]): void {
-    if (hooked === history || !history || typeof history !== "object") return;
-    hooked = history;
-    let stopped = history.stopped;
+  function watch(h: LiveProgress["history"]): void {
+    if (history === h || !h || typeof h !== "object") return;
+    history = h;
+    let stopped = h.stopped;
     try {
-      Object.defineProperty(history, "stopped", {
+      Object.defineProperty(h, "stopped", {
         configurable: true,
         enumerable: true,
         get: () => stopped,
@@ -279,30 +293,24 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
         },
       });
     } catch {
-      // a frozen history: close() or the next cell ends the display
+      // a frozen history: close(), or the guard passing interrupts on once the cell is over
     }
   }
 
-  function start(p: LiveProgress): void {
-    if (state !== "waiting") return;
-    state = "running";
-    if (o.interrupt && !closed) guard.add(guarded);
-    watchHistory(p.history);
-  }
-
   const onBatch = (p: LiveProgress): void => {
-    start(p);
+    watch(p.history);
     last = p;
+    if (state === "waiting") state = "running";
     if (closed) return;
     if (performance.now() - lastProgressAt >= o.progressEveryMs) drawProgress();
   };
 
   const onEpoch = (p: LiveProgress): void => {
-    start(p);
+    watch(p.history);
     last = p;
-    rows = p.history.rows.map((r) => ({ epoch: r.epoch, loss: r.loss, accuracy: r.accuracy, val_loss: r.val_loss, val_accuracy: r.val_accuracy }));
+    if (state === "waiting") state = "running";
     if (closed) return;
-    if (!inKernel) console.log(`epoch ${p.epoch}${o.epochs ? `/${o.epochs}` : ""} · ${progressLine().split(" · ").slice(3).join(" · ")}`);
+    if (!inKernel) console.log(`epoch ${p.epoch}${o.epochs ? `/${o.epochs}` : ""} · ${metrics()} · ${fmtTime(p.elapsed)}`);
     if (performance.now() - lastChartAt >= o.chartEveryMs) drawChart();
     drawProgress();
   };
@@ -312,18 +320,19 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
     progressOut.display(progressBundle());
     chartOut.display({ "text/plain": `${o.title}: the chart appears after the first epoch` });
   }
+  if (o.interrupt) guard.add(guarded);
 
   return {
     onBatch,
     onEpoch,
     signal: controller.signal,
     stop: () => {
-      if (state === "running") state = "stopped";
+      if (state === "waiting" || state === "running") state = "stopped";
       controller.abort();
     },
     close: () => end(undefined),
     get rows() {
-      return rows;
+      return rowsNow();
     },
     get state() {
       return state;

@@ -8,7 +8,7 @@
  * | a Tensor, larger 2-D / 1-D / 4-D NHWC | a chart: heatmap / bar chart / image grid               |
  * | a trace (dense, activation, conv2d, maxpool, flatten, dropout, loss, forward, backward) | text/html step tables + text/plain (`traceToText`) |
  * | a nodejs-polars DataFrame          | text/html table + text/plain                               |
- * | an autograd graph `{ nodes, edges }` or a `Value` | a chart of the graph                          |
+ * | an autograd graph `{ nodes, edges }` (graphOf) or a `Value` | a chart of the graph (no graphviz)  |
  * | numbers, strings, arrays, objects  | text/plain                                                 |
  * | anything else                      | a one-line text/plain description, never an exception      |
  *
@@ -28,8 +28,8 @@ import type {
   FlattenTrace, ForwardTrace, LayerTrace, LossTrace, PoolTrace, PoolWindow, Trace,
 } from "../src/trace";
 import { isFrameLike, isVegaLiteSpec, type FrameLike, type VegaLiteSpec } from "../src/charts/spec";
-import { heatmap } from "../src/charts/heatmap";
-import { imageGrid } from "../src/charts/images";
+import { barChart, graphChart, heatmap, imageGrid, lineChart, type GraphChartInput } from "../src/charts";
+import { graphOf, Value } from "../src/autograd";
 import { renderPng } from "./render";
 import { currentWriter, displayBundle, plainText, type MimeBundle } from "./display";
 
@@ -253,11 +253,12 @@ function tensorImages(t: Tensor, o: Opts): VegaLiteSpec {
 }
 
 function tensorBars(t: Tensor, o: Opts): VegaLiteSpec {
-  const values = t.rank === 1 ? t : t.reshape([t.size]);
-  return builder("barChart")(
-    Array.from(values.data, (v, i) => ({ index: i, value: v })),
-    { x: "index", y: "value", title: o.title ?? `Tensor ${fmtShape(t.shape)}` },
-  );
+  const title = o.title ?? `Tensor ${fmtShape(t.shape)}`;
+  const value = Array.from(t.data);
+  const index = value.map((_, i) => i);
+  // past 200 values bars get thinner than a pixel pair: a line reads better
+  if (value.length > 200) return lineChart({ x: index, series: { value } }, { title, xTitle: "index", yTitle: "value" });
+  return barChart({ category: index, value }, { title, xTitle: "index", yTitle: "value" });
 }
 
 // ------------------------------------------------------------------ HTML building blocks
@@ -739,28 +740,16 @@ function frameOutput(df: FrameLike, o: Opts): ShowOutput {
 
 // ------------------------------------------------------------------ autograd graphs
 
-interface GraphLike {
-  nodes: unknown[];
-  edges: unknown[];
-}
-
 /** `{ nodes, edges }` (from `graphOf`), or a scalar autograd Value, whose graph is taken. */
-function asGraph(x: unknown): GraphLike | null {
+function asGraph(x: unknown): GraphChartInput | null {
+  if (x instanceof Value) return graphOf(x);
   if (x === null || typeof x !== "object") return null;
-  const g = x as Partial<GraphLike>;
-  return Array.isArray(g.nodes) && Array.isArray(g.edges) ? (g as GraphLike) : null;
+  const g = x as Partial<GraphChartInput>;
+  return Array.isArray(g.nodes) && Array.isArray(g.edges) ? (g as GraphChartInput) : null;
 }
 
-function graphSpec(g: GraphLike, o: Opts): VegaLiteSpec {
-  return builder("graphChart")(g, o.title ? { title: o.title } : {});
-}
-
-// TEMPORARY until src/charts/index.ts exports barChart and graphChart.
-function builder(name: string): (...args: unknown[]) => VegaLiteSpec {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const f = (require("../src/charts") as Record<string, unknown>)[name];
-  if (typeof f !== "function") throw new Error(`the chart builder ${name} is not available`);
-  return f as (...args: unknown[]) => VegaLiteSpec;
+function graphSpec(g: GraphChartInput, o: Opts): VegaLiteSpec {
+  return graphChart(g, o.title ? { title: o.title } : {});
 }
 
 // ------------------------------------------------------------------ plain values
