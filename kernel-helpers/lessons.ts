@@ -237,6 +237,8 @@ export async function start(argv: readonly string[]): Promise<number> {
   const lab = spawnSync(py, ["-c", "import jupyterlab"], { stdio: "ignore" }).status === 0;
   const app = lab ? "jupyterlab" : "notebook";
   const args = ["-m", app, `--notebook-dir=${path.join(PROJECT_ROOT, "notebooks")}`, ...argv.filter((a) => a !== "--skip-setup")];
+  // Jupyter refuses to run as root unless told (containers, CI machines)
+  if (isRoot() && !args.includes("--allow-root")) args.push("--allow-root");
   log(`\ndl-lessons: starting ${lab ? "JupyterLab" : "Jupyter Notebook"} on notebooks/ (kernel "Deep Learning (TypeScript)"): ${py} ${args.join(" ")}`);
   const child = spawn(py, args, { cwd: path.join(PROJECT_ROOT, "notebooks"), env: jupyterEnv(), stdio: "inherit" });
   // Ctrl-C reaches Jupyter too (same terminal); wait for it to shut its kernels down.
