@@ -48,7 +48,7 @@ interface Notebook {
     language_info?: { name?: string };
     kernelspec?: { language?: string; display_name?: string };
     /** written by kernel-helpers/execute.py */
-    dl_lessons?: { source?: string; executed_at?: string; seconds?: number };
+    dl_lessons?: { source?: string; executed_at?: string; seconds?: number; ok?: boolean };
     [k: string]: unknown;
   };
 }
@@ -390,6 +390,9 @@ function renderLesson(file: string, position: number, problems: string[], files:
   } catch (e) {
     problems.push(`${file}: not a notebook (${(e as Error).message})`);
     return emptyRender(file, base, position);
+  }
+  if (nb.metadata?.dl_lessons?.ok === false) {
+    problems.push(`${file}: its run stopped at an error (executed copy of a failed run)`);
   }
   const lang = nb.metadata?.language_info?.name ?? nb.metadata?.kernelspec?.language ?? "typescript";
   const source = nb.metadata?.dl_lessons?.source;

@@ -170,6 +170,14 @@ describe("buildSite refuses", () => {
     assert.ok(!fs.existsSync(out));
   });
 
+  test("the executed copy of a failed run (metadata.dl_lessons.ok = false)", () => {
+    const nb = notebook("01-failed.ipynb", [md("# Failed")]);
+    const json = JSON.parse(fs.readFileSync(nb, "utf8"));
+    json.metadata.dl_lessons = { ok: false };
+    fs.writeFileSync(nb, JSON.stringify(json));
+    assert.throws(() => buildSite([nb], path.join(tmp, "failed")), (e: unknown) => e instanceof SiteError && /01-failed\.ipynb: its run stopped at an error/.test(e.message));
+  });
+
   test("math KaTeX cannot render, with the cell and the TeX", () => {
     const nb = notebook("01-badmath.ipynb", [md("# Bad math\n\nSee $\\frac{1}{$ here.")]);
     assert.throws(() => buildSite([nb], path.join(tmp, "badmath")), (e: unknown) => e instanceof SiteError && /01-badmath\.ipynb, cell 1: math does not render .*\\frac\{1\}\{/.test(e.message));
