@@ -217,7 +217,9 @@ function loadFonts(): Fonts | null {
   const sans = FAMILIES.map((f) => ({ ...f, found: findFiles(f.files) })).filter((f) => f.found);
   const mono = MONO.map((f) => ({ ...f, found: findFiles(f.files) })).filter((f) => f.found);
   if (sans.length === 0) return (fonts = null);
-  const faces = (list: typeof sans, style: number) => list.map((f) => readFont(f.found![style]));
+  const read = new Map<string, FontFace>();
+  const face = (file: string) => read.get(file) ?? read.set(file, readFont(file)).get(file)!;
+  const faces = (list: typeof sans, style: number) => list.map((f) => face(f.found![style]));
   fonts = {
     family: sans[0].family,
     mono: mono.length ? mono[0].family : null,

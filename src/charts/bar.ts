@@ -3,10 +3,9 @@
  * method, ILSVRC top-5 error per year with the human error as a reference line).
  */
 import { describe, InputError } from "../errors";
-import { checkCommon } from "./line";
 import {
   CONFIG, FrameLike, HEIGHT, VEGA_LITE_SCHEMA, VegaLiteSpec,
-  checkString, columnsOf, finiteNumbers, isFrameLike, isRecord, rowsOf, titleOf,
+  checkCommon, checkString, columnsOf, finiteNumbers, isFrameLike, isRecord, rowsOf, titleOf,
 } from "./spec";
 
 /** A horizontal (vertical for horizontal bars) line across the chart, e.g. the human error rate. */
@@ -120,7 +119,8 @@ export function barChart(data: BarSeries | FrameLike | readonly Record<string, u
     sort: domain,
     axis: { labelAngle: !horizontal && 6.5 * maxLabel > 38 ? -40 : 0, labelLimit: 200 },
   };
-  const valEnc = { field: "value", type: "quantitative" as const, title: yTitle, axis: { format } };
+  // the axis picks its own tick format (a fixed specifier would lose precision on the ticks), except for percentages
+  const valEnc = { field: "value", type: "quantitative" as const, title: yTitle, ...(format.includes("%") ? { axis: { format } } : {}) };
   const step = horizontal ? 24 : 40;
   const length = Math.max(200, Math.min(600, bars.length * step));
   const width = options.width ?? (horizontal ? 420 : length);

@@ -4,8 +4,7 @@
  * connection (colour by sign, width by size) and the biases (chapter 3's worked example).
  */
 import { describe, InputError } from "../errors";
-import { checkCommon } from "./line";
-import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, finiteNumbers, isRecord, matrixOf, roundTo, titleOf } from "./spec";
+import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, finiteNumbers, isRecord, matrixOf, roundTo, titleOf, checkCommon, pixelPosition } from "./spec";
 import type { Tensor } from "../tensor";
 
 export interface NetworkDiagramInput {
@@ -141,11 +140,7 @@ export function networkDiagram(net: NetworkDiagramInput, options: NetworkDiagram
     : [];
   const maxW = weights ? Math.max(...edges.map((e) => Math.abs(e.weight!)), 1e-12) : 1;
 
-  const px = (axis: "x" | "y") => ({
-    type: "quantitative" as const,
-    axis: null,
-    scale: { domain: [0, axis === "x" ? width : height], nice: false, zero: false, ...(axis === "y" ? { reverse: true } : {}) },
-  });
+  const px = (axis: "x" | "y") => pixelPosition(axis, axis === "x" ? width : height);
   const labels = sizes.map((n, l) => ({ x: pos[l][0].x, text: `${names[l]} (${n})` }));
   return {
     $schema: VEGA_LITE_SCHEMA,

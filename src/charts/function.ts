@@ -3,8 +3,8 @@
  * derivatives, sampled on a grid and drawn as lines over the axes x = 0 and y = 0.
  */
 import { describe, InputError } from "../errors";
-import { checkCommon, lineLayers, LinePoint } from "./line";
-import { CONFIG, HEIGHT, VEGA_LITE_SCHEMA, VegaLiteSpec, WIDTH, checkSize, isRecord, titleOf } from "./spec";
+import { lineLayers, LinePoint } from "./line";
+import { CONFIG, HEIGHT, VEGA_LITE_SCHEMA, VegaLiteSpec, WIDTH, checkSize, isRecord, titleOf, checkCommon } from "./spec";
 
 export interface FunctionPlotOptions {
   /** The x range sampled. Default: −5 to 5. */

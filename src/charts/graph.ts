@@ -5,8 +5,7 @@
  * of the neighbours) and drawn with rule, rect, point and text marks.
  */
 import { describe, InputError } from "../errors";
-import { checkCommon } from "./line";
-import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, isRecord, titleOf } from "./spec";
+import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, isRecord, titleOf, checkCommon, pixelPosition } from "./spec";
 
 /** A node as `graphOf` (src/autograd.ts) returns it; only `id` is required. */
 export interface GraphChartNode {
@@ -244,11 +243,7 @@ export function graphChart(graph: GraphChartInput, options: GraphChartOptions = 
     };
   });
 
-  const px = (axis: "x" | "y") => ({
-    type: "quantitative" as const,
-    axis: null,
-    scale: { domain: [0, axis === "x" ? width : height], nice: false, zero: false, ...(axis === "y" ? { reverse: true } : {}) },
-  });
+  const px = (axis: "x" | "y") => pixelPosition(axis, axis === "x" ? width : height);
   const nodeTooltip = [
     { field: "id", type: "nominal" as const, title: "id" },
     { field: "label", type: "nominal" as const, title: "label" },

@@ -3,8 +3,7 @@
  * (weights, a convolution filter, a feature map), and the confusion matrix of a classifier.
  */
 import { describe, InputError } from "../errors";
-import { checkCommon } from "./line";
-import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, extent, finiteNumbers, matrixOf, titleOf } from "./spec";
+import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, extent, finiteNumbers, matrixOf, titleOf, checkCommon } from "./spec";
 import type { Tensor } from "../tensor";
 import type { ColorScheme } from "vega";
 

@@ -8,8 +8,7 @@
  */
 import { describe, InputError } from "../errors";
 import { Tensor } from "../tensor";
-import { checkCommon } from "./line";
-import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, extent, roundTo, titleOf } from "./spec";
+import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, extent, roundTo, titleOf, checkCommon, pixelPosition } from "./spec";
 import type { ColorScheme } from "vega";
 
 export interface ImageGridOptions {
@@ -186,11 +185,7 @@ export function imageGrid(images: Tensor | readonly unknown[], options: ImageGri
     domain = max > min ? [Math.min(0, min), max] : [0, max || 1];
   }
   const legend = options.legend ?? (signed && normalize === "shared");
-  const pos = (axis: "x" | "y") => ({
-    type: "quantitative" as const,
-    axis: null,
-    scale: { domain: [0, axis === "x" ? width : height], nice: false, zero: false, ...(axis === "y" ? { reverse: true } : {}) },
-  });
+  const pos = (axis: "x" | "y") => pixelPosition(axis, axis === "x" ? width : height);
   const C = info.channels;
   return {
     $schema: VEGA_LITE_SCHEMA,

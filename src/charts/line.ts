@@ -5,7 +5,7 @@
 import { describe, InputError } from "../errors";
 import {
   CONFIG, FrameLike, HEIGHT, VEGA_LITE_SCHEMA, VegaLiteSpec, WIDTH,
-  checkSize, checkString, columnsOf, finiteNumbers, isFrameLike, isRecord, optionalNumber, rowsOf, titleOf,
+  checkCommon, columnsOf, finiteNumbers, isFrameLike, isRecord, optionalNumber, rowsOf, titleOf,
 } from "./spec";
 import type { Tensor } from "../tensor";
 
@@ -65,6 +65,10 @@ export interface Layers {
   zero: boolean;
   colorField?: string;
   colorDomain?: string[];
+  /** tick values for whole-number x (epochs, steps) over a short span, so that no tick falls between two epochs */
+  xTicks?: number[];
+  /** plot width, to wrap a long legend into rows */
+  width?: number;
   extraTooltip?: { field: string; title: string }[];
 }
 
@@ -74,7 +78,7 @@ export function lineLayers(o: Layers): NonNullable<Extract<VegaLiteSpec, { layer
   const domain = o.colorDomain ?? o.names;
   const single = domain.length === 1;
   const encoding = {
-    x: { field: "x", type: "quantitative" as const, title: o.xTitle, scale: { zero: false } },
+    x: { field: "x", type: "quantitative" as const, title: o.xTitle, scale: { zero: false }, axis: o.xTicks ? { values: o.xTicks, format: "d" } : {} },
     y: {
       field: "y",
       type: "quantitative" as const,
@@ -86,7 +90,13 @@ export function lineLayers(o: Layers): NonNullable<Extract<VegaLiteSpec, { layer
       type: "nominal" as const,
       scale: { domain },
       sort: domain,
-      legend: single ? null : { title: o.legendTitle, orient: "top" as const, direction: "horizontal" as const },
+      // a legend row above the plot, wrapped into as many columns as fit its width (≈ 6 pixels per character)
+      legend: single ? null : {
+        title: o.legendTitle,
+        orient: "top" as const,
+        direction: "horizontal" as const,
+        columns: Math.max(1, Math.min(domain.length, Math.floor((o.width ?? WIDTH) / (6 * Math.max(...domain.map((d) => d.length)) + 34)))),
+      },
     },
   };
   const tooltip = [
@@ -102,6 +112,13 @@ export function lineLayers(o: Layers): NonNullable<Extract<VegaLiteSpec, { layer
       encoding: { ...encoding, tooltip },
     },
   ];
+}
+
+/** Every whole number from the least to the largest x, when all x are whole and span at most 12. */
+function integerTicks(xs: readonly number[]): number[] | undefined {
+  if (!xs.every(Number.isInteger)) return undefined;
+  const lo = Math.min(...xs), hi = Math.max(...xs);
+  return hi - lo <= 12 ? Array.from({ length: hi - lo + 1 }, (_, i) => lo + i) : undefined;
 }
 
 /** Normalise the three input forms into long rows { x, series, y }. */
@@ -141,13 +158,6 @@ function pointsOf(fn: string, data: unknown, options: LineChartOptions): { value
   return { values, names, xName };
 }
 
-/** Check the options every builder shares: title, width, height. */
-export function checkCommon(fn: string, o: { title?: unknown; width?: unknown; height?: unknown }): void {
-  if (o.title !== undefined) checkString(fn, "options.title", o.title);
-  if (o.width !== undefined) checkSize(fn, "options.width", o.width, 20);
-  if (o.height !== undefined) checkSize(fn, "options.height", o.height, 20);
-}
-
 function checkLogY(fn: string, values: readonly { y: number; series: string }[]): void {
   const bad = values.find((v) => v.y <= 0);
   if (bad) throw new InputError(fn, `series.${bad.series}`, "values > 0 for a log axis (logY)", String(bad.y));
@@ -173,6 +183,7 @@ export function lineChart(data: LineSeries | FrameLike | HistoryLike | readonly 
     data: { values },
     layer: lineLayers({
       xTitle, yTitle, names, legendTitle: options.legendTitle ?? null,
+      xTicks: integerTicks(values.map((v) => v.x)), width: options.width ?? WIDTH,
       points: options.points ?? perSeries <= 60, logY: options.logY ?? false, zero: options.zero ?? false,
     }),
     config: CONFIG,
@@ -264,6 +275,8 @@ export function historyChart(history: FrameLike | HistoryLike | readonly Record<
       logY: panel === "loss" && (options.logLoss ?? false),
       zero: false,
       colorField: "split",
+      xTicks: integerTicks(values.map((v) => v.x)),
+      width,
       colorDomain: [...splits],
       extraTooltip: [{ field: "metric", title: "metric" }],
     }),

@@ -43,7 +43,26 @@ export function titleOf(text: string, subtitle?: string | string[]): { text: str
   return subtitle === undefined || subtitle.length === 0 ? { text } : { text, subtitle };
 }
 
+/**
+ * A position channel in screen pixels, for charts that lay themselves out (image grids, graphs,
+ * diagrams): the scale maps 0..extent onto the plot 1:1, y downwards, and draws no axis.
+ */
+export function pixelPosition(axis: "x" | "y", extent: number) {
+  return {
+    type: "quantitative" as const,
+    axis: null,
+    scale: { domain: [0, extent], nice: false, zero: false, ...(axis === "y" ? { reverse: true } : {}) },
+  };
+}
+
 // ------------------------------------------------------------------ input checks
+
+/** Check the options every builder shares: title, width, height. */
+export function checkCommon(fn: string, o: { title?: unknown; width?: unknown; height?: unknown }): void {
+  if (o.title !== undefined) checkString(fn, "options.title", o.title);
+  if (o.width !== undefined) checkSize(fn, "options.width", o.width, 20);
+  if (o.height !== undefined) checkSize(fn, "options.height", o.height, 20);
+}
 
 /** An object is a plain record (not an array, not null). */
 export function isRecord(x: unknown): x is Record<string, unknown> {

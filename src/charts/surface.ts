@@ -3,8 +3,7 @@
  * path gradient descent takes on it (chapter 4: the effect of the learning rate).
  */
 import { describe, InputError } from "../errors";
-import { checkCommon } from "./line";
-import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, isRecord, titleOf } from "./spec";
+import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, isRecord, titleOf, checkCommon } from "./spec";
 import type { ColorScheme } from "vega";
 
 /** A point of the parameter plane: `{ w1, w2 }` or `[w1, w2]`. */
