@@ -1,0 +1,261 @@
+/**
+ * Which TensorFlow.js backend runs the framework chapters (10 and 11): the fastest one that loads
+ * on this machine, in this order:
+ *
+ *   node-gpu  @tensorflow/tfjs-node-gpu   libtensorflow with CUDA (an NVIDIA GPU)
+ *   node      @tensorflow/tfjs-node       libtensorflow on the CPU, all cores
+ *   wasm      @tensorflow/tfjs-backend-wasm  XNNPACK compiled to WebAssembly with SIMD, plus the
+ *                                         gradient kernels of ./wasm-grads.ts so that CNNs train
+ *   cpu       the plain JavaScript backend of TensorFlow.js (slowest, always there)
+ *
+ * tfjs-node and tfjs-node-gpu are optional dependencies: their install downloads libtensorflow,
+ * which fails without that network, and the project installs without them. So they are
+ * `require`d inside try/catch and their absence is a reason, not an error.
+ *
+ * The environment variable DL_BACKEND (node-gpu | node | wasm | cpu) forces one backend; a forced
+ * backend that cannot load is an error that says why.
+ *
+ *   const info = await initBackend();   // or initBackend({ backend: "cpu" })
+ *   console.log(backendReport());       // "TensorFlow.js backend: wasm (…) — skipped node-gpu: …"
+ */
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { describe, InputError } from "../errors";
+import { registerWasmGradients } from "./wasm-grads";
+
+/** Our names of the backends, fastest first. */
+export type BackendName = "node-gpu" | "node" | "wasm" | "cpu";
+
+/** The order in which backends are tried. */
+export const BACKEND_ORDER: readonly BackendName[] = ["node-gpu", "node", "wasm", "cpu"];
+
+/** The environment variable that forces a backend. */
+export const BACKEND_ENV = "DL_BACKEND";
+
+/** One backend tried: loaded or not, and why. */
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  /** why it did not load (empty when it did) */
+  reason: string;
+}
+
+/** The backend in use and how it was chosen. */
+export interface BackendInfo {
+  /** our name: "node-gpu", "node", "wasm" or "cpu" */
+  name: BackendName;
+  /** TensorFlow.js's name of it: "tensorflow", "wasm" or "cpu" */
+  tfName: string;
+  /** chosen by DL_BACKEND or by the `backend` option rather than by trying in order */
+  forced: boolean;
+  /** the faster backends that were tried before it and skipped, with their reasons */
+  skipped: BackendAttempt[];
+  /** details of the one in use, e.g. "SIMD, 1 thread, 4 gradient kernels added" */
+  detail: string;
+  /** the one-line report (see backendReport) */
+  report: string;
+}
+
+/** Options of `initBackend`; defaults in brackets. */
+export interface BackendOptions {
+  /** force this backend [the DL_BACKEND environment variable, else the fastest that loads] */
+  backend?: BackendName;
+}
+
+/** Where a backend's package is, for messages. */
+const PACKAGES: Record<BackendName, string> = {
+  "node-gpu": "@tensorflow/tfjs-node-gpu",
+  node: "@tensorflow/tfjs-node",
+  wasm: "@tensorflow/tfjs-backend-wasm",
+  cpu: "@tensorflow/tfjs (built in)",
+};
+
+/** TensorFlow.js's backend name for each of ours. */
+const TF_NAMES: Record<BackendName, string> = { "node-gpu": "tensorflow", node: "tensorflow", wasm: "wasm", cpu: "cpu" };
+
+let current: BackendInfo | null = null;
+/** Loading results are kept: a native package is required at most once per process. */
+const loaded = new Map<BackendName, BackendAttempt & { detail: string }>();
+
+/** The first line of an error's message, without the path noise of require's stack. */
+function firstLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split("\n")[0].slice(0, 200);
+}
+
+/** Load tfjs-node or tfjs-node-gpu: both register the "tensorflow" backend. */
+function loadNative(name: "node" | "node-gpu"): BackendAttempt & { detail: string } {
+  const pkg = PACKAGES[name];
+  const other: BackendName = name === "node" ? "node-gpu" : "node";
+  if (loaded.get(other)?.ok) {
+    return { name, ok: false, reason: `${PACKAGES[other]} is already loaded (both provide the "tensorflow" backend)`, detail: "" };
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(pkg);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const reason =
+      code === "MODULE_NOT_FOUND" && firstLine(e).includes(pkg)
+        ? `not installed (optional dependency ${pkg}; its install downloads libtensorflow, which needs that network)`
+        : `${pkg} failed to load: ${firstLine(e)}`;
+    return { name, ok: false, reason, detail: "" };
+  }
+  if (tf.findBackendFactory("tensorflow") === null) {
+    return { name, ok: false, reason: `${pkg} loaded but registered no "tensorflow" backend with this copy of @tensorflow/tfjs-core (version mismatch?)`, detail: "" };
+  }
+  return { name, ok: true, reason: "", detail: name === "node-gpu" ? "libtensorflow with CUDA" : "libtensorflow, native CPU" };
+}
+
+/** The directory holding the wasm backend's .wasm files (found offline, next to the package). */
+export function wasmDir(): string {
+  return path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm")) + path.sep;
+}
+
+/** Load the wasm backend's package and point it at its .wasm files. */
+function loadWasm(): BackendAttempt & { detail: string } {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
+    wasm.setWasmPaths(wasmDir());
+  } catch (e) {
+    return { name: "wasm", ok: false, reason: `${PACKAGES.wasm} failed to load: ${firstLine(e)}`, detail: "" };
+  }
+  return { name: "wasm", ok: true, reason: "", detail: "" };
+}
+
+/** Load (once) the package of a backend. */
+function load(name: BackendName): BackendAttempt & { detail: string } {
+  let r = loaded.get(name);
+  if (!r) {
+    r = name === "cpu" ? { name, ok: true, reason: "", detail: "plain JavaScript" } : name === "wasm" ? loadWasm() : loadNative(name);
+    loaded.set(name, r);
+  }
+  return r;
+}
+
+/** Switch TensorFlow.js to a loaded backend; the reason when it cannot initialize. */
+async function activate(name: BackendName): Promise<string> {
+  const tfName = TF_NAMES[name];
+  try {
+    // setBackend logs and returns false when the factory throws; keep tfjs quiet here, we report ourselves
+    const ok = await quietly(() => tf.setBackend(tfName));
+    if (!ok) return `the "${tfName}" backend did not initialize${name === "wasm" ? ` (its .wasm files are looked for in ${wasmDir()})` : ""}`;
+    await tf.ready();
+  } catch (e) {
+    return `the "${tfName}" backend did not initialize: ${firstLine(e)}`;
+  }
+  return "";
+}
+
+/** Run f with console.warn silenced (tfjs warns on failed backends and on first use of cpu). */
+async function quietly<T>(f: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    return await f();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+/** Details and set-up of the backend now active. */
+async function finish(name: BackendName): Promise<string> {
+  if (name === "wasm") {
+    const added = registerWasmGradients();
+    const simd = (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) ? "SIMD" : "no SIMD";
+    const threads = (await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")) ? "threads" : "1 thread";
+    return `${simd}, ${threads}, ${added.length} gradient kernels from ./wasm-grads`;
+  }
+  if (name === "cpu") {
+    // the cpu backend greets Node users once with advice to install tfjs-node; our report says it instead
+    const b = tf.backend() as unknown as { firstUse?: boolean };
+    if (typeof b.firstUse === "boolean") b.firstUse = false;
+  }
+  return load(name).detail;
+}
+
+function reportLine(info: Omit<BackendInfo, "report">, envForced: boolean): string {
+  const head = `TensorFlow.js backend: ${info.name}${info.detail ? ` (${info.detail})` : ""}`;
+  if (info.forced) return `${head} — forced by ${envForced ? `${BACKEND_ENV}=${info.name}` : `initBackend({ backend: "${info.name}" })`}; faster ones not tried`;
+  if (info.skipped.length === 0) return `${head} — the fastest there is`;
+  return `${head} — skipped ${info.skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")}`;
+}
+
+/** The backend forced by the option or by DL_BACKEND, checked; null when none is. */
+function forcedBackend(opts: BackendOptions): { name: BackendName; fromEnv: boolean } | null {
+  const fn = "initBackend";
+  if (opts.backend !== undefined) {
+    if (!BACKEND_ORDER.includes(opts.backend)) throw new InputError(fn, "backend", `one of ${BACKEND_ORDER.map((b) => `"${b}"`).join(", ")}`, describe(opts.backend));
+    return { name: opts.backend, fromEnv: false };
+  }
+  const env = process.env[BACKEND_ENV];
+  if (env === undefined || env === "") return null;
+  if (!BACKEND_ORDER.includes(env as BackendName)) {
+    throw new InputError(fn, BACKEND_ENV, `one of ${BACKEND_ORDER.join(", ")} (or unset: the fastest that loads)`, JSON.stringify(env));
+  }
+  return { name: env as BackendName, fromEnv: true };
+}
+
+/**
+ * Choose and start the TensorFlow.js backend: the one forced by `opts.backend` or DL_BACKEND, else
+ * the first of node-gpu, node, wasm, cpu that loads. Can be called again to switch (tests compare
+ * wasm with cpu this way). Throws when a forced backend cannot load, saying why.
+ */
+export async function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
+  if (opts === null || typeof opts !== "object") throw new InputError("initBackend", "opts", "{ backend? }", describe(opts));
+  const forced = forcedBackend(opts);
+  if (forced) {
+    const { name, fromEnv } = forced;
+    const r = load(name);
+    const why = r.ok ? await activate(name) : r.reason;
+    if (why) {
+      const others = BACKEND_ORDER.filter((b) => b !== name).join(", ");
+      throw new InputError(
+        "initBackend",
+        fromEnv ? BACKEND_ENV : "backend",
+        `a backend that loads here (${fromEnv ? `unset ${BACKEND_ENV} to take the fastest that does, or` : "or"} choose one of ${others})`,
+        `"${name}", which cannot load: ${why}`,
+      );
+    }
+    const detail = await finish(name);
+    const base = { name, tfName: TF_NAMES[name], forced: true, skipped: [], detail };
+    current = { ...base, report: reportLine(base, fromEnv) };
+    return current;
+  }
+  const skipped: BackendAttempt[] = [];
+  for (const name of BACKEND_ORDER) {
+    const r = load(name);
+    const why = r.ok ? await activate(name) : r.reason;
+    if (why) {
+      skipped.push({ name, ok: false, reason: why });
+      continue;
+    }
+    const detail = await finish(name);
+    const base = { name, tfName: TF_NAMES[name], forced: false, skipped, detail };
+    current = { ...base, report: reportLine(base, false) };
+    return current;
+  }
+  // unreachable in practice: the cpu backend is part of @tensorflow/tfjs
+  throw new Error(`initBackend: no TensorFlow.js backend loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")}`);
+}
+
+/** The backend in use, starting the best one on first use. */
+export async function ensureBackend(): Promise<BackendInfo> {
+  if (current && tf.getBackend() === current.tfName) return current;
+  return initBackend();
+}
+
+/** What initBackend chose last (null before the first call). */
+export function backendInfo(): BackendInfo | null {
+  return current;
+}
+
+/**
+ * One line: the backend in use, and why each faster one was skipped, e.g.
+ * "TensorFlow.js backend: wasm (SIMD, 1 thread, 4 gradient kernels from ./wasm-grads) — skipped
+ * node-gpu: not installed (…); node: not installed (…)".
+ */
+export function backendReport(): string {
+  return current ? current.report : `TensorFlow.js backend: none chosen yet (call initBackend(); ${BACKEND_ENV} can force one of ${BACKEND_ORDER.join(", ")})`;
+}
