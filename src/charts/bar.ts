@@ -82,7 +82,7 @@ function categoryText(fn: string, arg: string, c: unknown): string {
  * Bars of values per category, from a table (rows, `{ rows }` or a DataFrame) or from
  * `{ category, value }` arrays; inline data `{ category, value }` per bar, in input order.
  */
-export function barChart(data: BarSeries | FrameLike | readonly Record<string, unknown>[] | { rows: readonly Record<string, unknown>[] }, options: BarChartOptions = {}): VegaLiteSpec {
+export function barChart(data: BarSeries | FrameLike | readonly object[] | { rows: readonly object[] }, options: BarChartOptions = {}): VegaLiteSpec {
   const fn = "barChart";
   checkCommon(fn, options);
   const { bars, xName, yName } = barsOf(fn, data, options);

@@ -15,9 +15,9 @@ export interface LineSeries {
   series: Record<string, readonly number[] | Tensor>;
 }
 
-/** A training history: `{ rows: [{ epoch: 1, loss: 0.9, val_loss: 1.1 }, …] }` (or the DataFrame itself). */
+/** A training history: `{ rows: [{ epoch: 1, loss: 0.9, val_loss: 1.1 }, …] }` (train's History, or its DataFrame). */
 export interface HistoryLike {
-  rows: readonly Record<string, unknown>[];
+  rows: readonly object[];
 }
 
 export interface LineChartOptions {
@@ -167,7 +167,7 @@ function checkLogY(fn: string, values: readonly { y: number; series: string }[])
  * Series of y over x as lines: from arrays `{ x, series }`, a nodejs-polars DataFrame or an
  * array of records (columns named in the options). Inline data: `{ x, series, y }` per point.
  */
-export function lineChart(data: LineSeries | FrameLike | HistoryLike | readonly Record<string, unknown>[], options: LineChartOptions = {}): VegaLiteSpec {
+export function lineChart(data: LineSeries | FrameLike | HistoryLike | readonly object[], options: LineChartOptions = {}): VegaLiteSpec {
   const fn = "lineChart";
   checkCommon(fn, options);
   const { values, names, xName } = pointsOf(fn, data, options);
@@ -218,7 +218,7 @@ export interface HistoryPoint {
  * The training history (a History DataFrame, `{ rows }` or an array of records) as curves per
  * epoch: one panel per quantity (loss, accuracy…), training and validation in two colours.
  */
-export function historyChart(history: FrameLike | HistoryLike | readonly Record<string, unknown>[], options: HistoryChartOptions = {}): VegaLiteSpec {
+export function historyChart(history: FrameLike | HistoryLike | readonly object[], options: HistoryChartOptions = {}): VegaLiteSpec {
   const fn = "historyChart";
   checkCommon(fn, options);
   const rows = rowsOf(fn, "history", history);

@@ -102,3 +102,15 @@ test("historyChart bad input: unknown metric, NaN in a row, no numbers", () => {
   assertInputError(() => historyChart([{ epoch: 1, note: "x" }]), "historyChart", "history");
   assertInputError(() => historyChart({ rows: [] }), "historyChart", "history");
 });
+
+test("historyChart of train's History rows (val_… null without validation, time_s present): loss and accuracy only", () => {
+  const rows = [
+    { epoch: 1, loss: 0.9, accuracy: 0.6, val_loss: null, val_accuracy: null, time_s: 1.2 },
+    { epoch: 2, loss: 0.5, accuracy: 0.8, val_loss: null, val_accuracy: null, time_s: 1.1 },
+  ];
+  const spec = historyChart({ rows });
+  assertCleanSpec(spec);
+  const [values] = inlineData(spec);
+  assert.deepEqual([...new Set(values.map((v) => v.metric))], ["loss", "accuracy"]);
+  assert.ok(values.every((v) => v.split === "training"));
+});
