@@ -97,7 +97,11 @@ function collector(onWarning?: (m: string) => void) {
  * Compile a Vega-Lite spec to Vega and collect the compiler's warnings (a Vega spec passes
  * through unchanged).
  */
-export function compileVegaLite(spec: unknown, fn = "compileVegaLite", onWarning?: (m: string) => void): { vega: VegaSpec; warnings: string[] } {
+export function compileVegaLite(spec: unknown, options: Pick<RenderOptions, "onWarning"> = {}): { vega: VegaSpec; warnings: string[] } {
+  return compileFor("compileVegaLite", spec, options.onWarning);
+}
+
+function compileFor(fn: string, spec: unknown, onWarning?: (m: string) => void): { vega: VegaSpec; warnings: string[] } {
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
     throw new InputError(fn, "spec", "a Vega-Lite spec (an object with $schema)", describe(spec));
   }
@@ -355,7 +359,7 @@ function svgOfView(view: View): string {
  */
 export function renderSvg(spec: unknown, options: RenderOptions = {}): string {
   const fn = "renderSvg";
-  const { vega: vgSpec } = compileVegaLite(spec, fn, options.onWarning);
+  const { vega: vgSpec } = compileFor(fn, spec, options.onWarning);
   return withTextMetrics(() => {
     const { view, errors } = newView(vgSpec, options.onWarning);
     try {
@@ -374,7 +378,7 @@ export function renderSvg(spec: unknown, options: RenderOptions = {}): string {
 
 /** A Vega-Lite (or Vega) spec as an SVG string, for specs that load their data (any spec works). */
 export async function renderSvgAsync(spec: unknown, options: RenderOptions = {}): Promise<string> {
-  const { vega: vgSpec } = compileVegaLite(spec, "renderSvgAsync", options.onWarning);
+  const { vega: vgSpec } = compileFor("renderSvgAsync", spec, options.onWarning);
   return withTextMetricsAsync(async () => {
     const { view, errors } = newView(vgSpec, options.onWarning);
     try {
