@@ -26,3 +26,6 @@ export * from "./train";
 
 // Data sets: MNIST digits, Fashion-MNIST, X-or-O images, 2-D toy sets
 export * from "./data";
+
+// Vega-Lite v5 chart builders (pure: they return specs; kernel-helpers/show draws them)
+export * from "./charts";

@@ -4,7 +4,7 @@
  * runner prints a closing summary. Nothing here asserts a time.
  *
  *   npm run bench                 # all
- *   npm run bench -- mlp conv     # some: mlp, conv, tf, lessons
+ *   npm run bench -- mlp conv     # some: mlp, conv, render, tf, lessons
  */
 import * as path from "node:path";
 
@@ -12,6 +12,7 @@ type Bench = { name: string; file: string; fn: string };
 const benches: Bench[] = [
   { name: "mlp", file: "./mlp.bench", fn: "runMlpBench" },
   { name: "conv", file: "./conv.bench", fn: "runConvBench" },
+  { name: "render", file: "./render.bench", fn: "runRenderBench" },
   { name: "tf", file: "./tf.bench", fn: "runTfBench" },
   { name: "lessons", file: "./lessons.bench", fn: "runLessonsBench" },
 ];
