@@ -65,7 +65,7 @@ function everyBuilder(): Record<string, unknown> {
     history: charts.historyChart([{ epoch: 1, loss: 1, accuracy: 0.5, val_loss: 1.2, val_accuracy: 0.4 }, { epoch: 2, loss: 0.6, accuracy: 0.7, val_loss: 0.8, val_accuracy: 0.6 }]),
     function: charts.functionPlot({ tanh: Math.tanh }, { samples: 21 }),
     heatmap: charts.heatmap([[1, -1], [0.5, 2]]),
-    confusion: charts.confusionMatrix([[5, 1], [2, 7]], ["cat", "dog"]),
+    confusion: charts.confusionChart([[5, 1], [2, 7]], ["cat", "dog"]),
     images: charts.imageGrid(Tensor.rand([2, 4, 4, 1], 1), { labels: ["a", "b"] }),
     bar: bars,
     surface: charts.lossSurface((a, b) => a * a + b * b, { x: [-1, 1], y: [-1, 1], resolution: 8, path: [[0.8, 0.8], [0.4, 0.4], [0.2, 0.2]] }),

@@ -88,7 +88,7 @@ function axisOf(title: string, n: number, cellSize: number, labels?: readonly st
   };
 }
 
-/** The shared layout of heatmap and confusionMatrix: rect cells, optional numbers on top. */
+/** The shared layout of heatmap and confusionChart: rect cells, optional numbers on top. */
 function cellsSpec(o: Cells, title: ReturnType<typeof titleOf>): VegaLiteSpec {
   const [lo, hi] = o.domain;
   // light text on dark cells: the outer 40% of the colour range
@@ -240,29 +240,11 @@ export interface ConfusionCell {
 }
 
 /**
- * Counts of (true label, predicted label) pairs: `counts[i][j]` examples of class i predicted as j.
- */
-export function confusionCounts(labels: readonly number[], predictions: readonly number[], k: number): number[][] {
-  const fn = "confusionCounts";
-  checkSize(fn, "k", k, 1);
-  const ls = finiteNumbers(fn, "labels", labels);
-  const ps = finiteNumbers(fn, "predictions", predictions, ls.length, "length of labels");
-  const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  ls.forEach((l, i) => {
-    if (!Number.isInteger(l) || l < 0 || l >= k) throw new InputError(fn, `labels[${i}]`, `a class index in 0..${k - 1}`, String(l));
-    const p = ps[i];
-    if (!Number.isInteger(p) || p < 0 || p >= k) throw new InputError(fn, `predictions[${i}]`, `a class index in 0..${k - 1}`, String(p));
-    counts[l][p] += 1;
-  });
-  return counts;
-}
-
-/**
  * A confusion matrix (rows: true class, columns: predicted class) as a heatmap with the counts
- * written in; inline data `{ row, col, actual, predicted, count, share }` per cell.
+ * written in (counts from `confusionMatrix` in src/train.ts); inline data `{ row, col, actual, predicted, count, share }` per cell.
  */
-export function confusionMatrix(matrix: Tensor | readonly (readonly number[])[], classNames: readonly string[], options: ConfusionMatrixOptions = {}): VegaLiteSpec {
-  const fn = "confusionMatrix";
+export function confusionChart(matrix: Tensor | readonly (readonly number[])[], classNames: readonly string[], options: ConfusionMatrixOptions = {}): VegaLiteSpec {
+  const fn = "confusionChart";
   checkCommon(fn, options);
   const m = matrixOf(fn, "matrix", matrix);
   if (m.rows !== m.cols) throw new InputError(fn, "matrix", "a square matrix [K, K] (true class × predicted class)", `[${m.rows}, ${m.cols}]`);

@@ -8,7 +8,7 @@ export { lineChart, historyChart } from "./line";
 export type { LineChartOptions, LineSeries, LinePoint, HistoryLike, HistoryChartOptions, HistoryPoint } from "./line";
 export { functionPlot } from "./function";
 export type { FunctionPlotOptions } from "./function";
-export { heatmap, confusionMatrix, confusionCounts } from "./heatmap";
+export { heatmap, confusionChart } from "./heatmap";
 export type { HeatmapOptions, HeatmapCell, ConfusionMatrixOptions, ConfusionCell } from "./heatmap";
 export { imageGrid } from "./images";
 export type { ImageGridOptions, ImagePixel } from "./images";

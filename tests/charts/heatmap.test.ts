@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { heatmap, confusionMatrix, confusionCounts } from "../../src/charts/heatmap";
+import { heatmap, confusionChart } from "../../src/charts/heatmap";
 import { Tensor } from "../../src/tensor";
 import { assertCleanSpec, assertInputError, inlineData } from "./vl";
 
@@ -46,16 +46,10 @@ test("heatmap bad input: ragged rows, NaN, empty, wrong rank, labels of the wron
   assertInputError(() => heatmap([[1, 2]], { domain: [1, 1] }), "heatmap", "options.domain");
 });
 
-test("confusionCounts labels=[0,1,2,2] predictions=[0,2,2,1] k=3: counts[true][predicted]", () => {
-  assert.deepEqual(confusionCounts([0, 1, 2, 2], [0, 2, 2, 1], 3), [[1, 0, 0], [0, 0, 1], [0, 1, 1]]);
-  assertInputError(() => confusionCounts([0, 3], [0, 1], 3), "confusionCounts", "labels[1]", /0\.\.2/);
-  assertInputError(() => confusionCounts([0, 1], [0], 3), "confusionCounts", "predictions");
-});
-
-test("confusionMatrix 3 classes: counts and row shares read back, axes named by class", () => {
+test("confusionChart 3 classes: counts and row shares read back, axes named by class", () => {
   const m = [[50, 3, 7], [4, 60, 1], [10, 2, 45]];
   const names = ["T-shirt/top", "Trouser", "Pullover"];
-  const spec = confusionMatrix(m, names, { normalize: true });
+  const spec = confusionChart(m, names, { normalize: true });
   assertCleanSpec(spec);
   const [values] = inlineData(spec) as { row: number; col: number; actual: string; predicted: string; count: number; share: number }[][];
   assert.equal(values.length, 9);
@@ -67,8 +61,8 @@ test("confusionMatrix 3 classes: counts and row shares read back, axes named by 
   }
 });
 
-test("confusionMatrix bad input: not square, names short, negative count", () => {
-  assertInputError(() => confusionMatrix([[1, 2]], ["a"]), "confusionMatrix", "matrix", /square/);
-  assertInputError(() => confusionMatrix([[1, 0], [0, 1]], ["a"]), "confusionMatrix", "classNames");
-  assertInputError(() => confusionMatrix([[1, -1], [0, 1]], ["a", "b"]), "confusionMatrix", "matrix[0][1]");
+test("confusionChart bad input: not square, names short, negative count", () => {
+  assertInputError(() => confusionChart([[1, 2]], ["a"]), "confusionChart", "matrix", /square/);
+  assertInputError(() => confusionChart([[1, 0], [0, 1]], ["a"]), "confusionChart", "classNames");
+  assertInputError(() => confusionChart([[1, -1], [0, 1]], ["a", "b"]), "confusionChart", "matrix[0][1]");
 });

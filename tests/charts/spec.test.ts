@@ -25,7 +25,7 @@ test("every builder's spec is recognised by isVegaLiteSpec (the barrel exports t
     charts.historyChart([{ epoch: 1, loss: 1 }]),
     charts.functionPlot({ f: (x) => x }),
     charts.heatmap([[1]]),
-    charts.confusionMatrix([[1]], ["a"]),
+    charts.confusionChart([[1]], ["a"]),
     charts.imageGrid(Tensor.zeros([1, 2, 2, 1])),
     charts.barChart({ category: ["a"], value: [1] }),
     charts.lossSurface((a, b) => a + b, { x: [0, 1], y: [0, 1], resolution: 2 }),
