@@ -35,7 +35,7 @@ export interface DigitData {
 export interface FitOptions {
   /** passes over the training data [2] */
   epochs?: number;
-  /** examples per gradient step [64]; the last batch of an epoch holds the remainder */
+  /** examples per gradient step [32, as Keras]; the last batch of an epoch holds the remainder */
   batchSize?: number;
   /** seed of the shuffling [0] */
   seed?: number;
@@ -143,7 +143,7 @@ export async function fitDigits(model: tf.LayersModel, data: DigitData, opts: Fi
   const train = checkData(fn, "data", model, data, k);
   const validation = opts.validation === undefined ? undefined : checkData(fn, "opts.validation", model, opts.validation, k);
   const epochs = opts.epochs ?? 2;
-  const batchSize = opts.batchSize ?? 64;
+  const batchSize = opts.batchSize ?? 32;
   const seed = opts.seed ?? 0;
   const yieldEveryMs = opts.yieldEveryMs ?? 10;
   checkInt(fn, "opts.epochs", epochs);

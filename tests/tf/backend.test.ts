@@ -1,0 +1,113 @@
+/**
+ * Backend choice: the fastest that loads, DL_BACKEND forcing one, the one-line report, and the
+ * errors of a forced backend that cannot load or of an unknown name.
+ */
+import { test, afterEach } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { InputError } from "../../src/errors";
+import { BACKEND_ENV, BACKEND_ORDER, backendInfo, backendReport, ensureBackend, initBackend, wasmDir } from "../../src/tf/backend";
+
+const saved = process.env[BACKEND_ENV];
+afterEach(() => {
+  if (saved === undefined) delete process.env[BACKEND_ENV];
+  else process.env[BACKEND_ENV] = saved;
+});
+
+/** Whether an optional native package is installed here. */
+function installed(pkg: string): boolean {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test("before any choice, backendReport says none is chosen and how to choose", () => {
+  assert.equal(backendInfo(), null);
+  assert.match(backendReport(), /none chosen yet.*initBackend\(\).*DL_BACKEND/);
+});
+
+test("no DL_BACKEND: the first of node-gpu, node, wasm, cpu that loads, with one reason per skipped backend", async () => {
+  delete process.env[BACKEND_ENV];
+  const info = await initBackend();
+  assert.equal(info.forced, false);
+  assert.equal(tf.getBackend(), info.tfName);
+  // every backend before the chosen one was tried and skipped, with a reason
+  const before = BACKEND_ORDER.slice(0, BACKEND_ORDER.indexOf(info.name));
+  assert.deepEqual(info.skipped.map((s) => s.name), before);
+  for (const s of info.skipped) assert.ok(s.reason.length > 10, `a reason for ${s.name}: "${s.reason}"`);
+  if (!installed("@tensorflow/tfjs-node") && !installed("@tensorflow/tfjs-node-gpu")) {
+    assert.equal(info.name, "wasm", "without the native packages, wasm is the fastest here");
+    assert.match(info.skipped[0].reason, /not installed \(optional dependency @tensorflow\/tfjs-node-gpu/);
+  }
+  // the report is one line naming the backend in use and each skipped one
+  const line = backendReport();
+  assert.equal(line, info.report);
+  assert.ok(!line.includes("\n"), "one line");
+  assert.ok(line.startsWith(`TensorFlow.js backend: ${info.name}`), line);
+  for (const s of info.skipped) assert.ok(line.includes(`${s.name}: ${s.reason}`), line);
+});
+
+test("wasm in use: SIMD and the gradient kernels are reported", async () => {
+  const info = await initBackend({ backend: "wasm" });
+  assert.equal(tf.getBackend(), "wasm");
+  assert.match(info.detail, /SIMD, 1 thread, 4 gradient kernels/);
+  assert.ok(fs.existsSync(path.join(wasmDir(), "tfjs-backend-wasm-simd.wasm")), "the .wasm files are found offline, next to the package");
+});
+
+test("DL_BACKEND=cpu forces the cpu backend and the report says so", async () => {
+  process.env[BACKEND_ENV] = "cpu";
+  const info = await initBackend();
+  assert.equal(info.name, "cpu");
+  assert.equal(tf.getBackend(), "cpu");
+  assert.equal(info.forced, true);
+  assert.match(backendReport(), /^TensorFlow\.js backend: cpu .*forced by DL_BACKEND=cpu; faster ones not tried$/);
+});
+
+test("the backend option overrides DL_BACKEND; ensureBackend keeps the one in use", async () => {
+  process.env[BACKEND_ENV] = "cpu";
+  const info = await initBackend({ backend: "wasm" });
+  assert.equal(info.name, "wasm");
+  assert.match(info.report, /forced by initBackend\(\{ backend: "wasm" \}\)/);
+  assert.equal(await ensureBackend(), info);
+});
+
+test("DL_BACKEND=node: tfjs-node when installed, else an InputError saying it cannot load and why", async () => {
+  process.env[BACKEND_ENV] = "node";
+  if (installed("@tensorflow/tfjs-node")) {
+    assert.equal((await initBackend()).name, "node");
+    return;
+  }
+  await assert.rejects(initBackend(), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.equal(e.arg, "DL_BACKEND");
+    assert.match(e.message, /"node", which cannot load: not installed \(optional dependency @tensorflow\/tfjs-node;/);
+    assert.match(e.message, /unset DL_BACKEND/);
+    return true;
+  });
+});
+
+test("DL_BACKEND=gpu (unknown): an InputError listing the names", async () => {
+  process.env[BACKEND_ENV] = "gpu";
+  await assert.rejects(initBackend(), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.equal(e.arg, "DL_BACKEND");
+    assert.match(e.message, /node-gpu, node, wasm, cpu/);
+    assert.match(e.message, /got "gpu"/);
+    return true;
+  });
+  await assert.rejects(initBackend({ backend: "webgl" as never }), /argument 'backend' expected one of "node-gpu", "node", "wasm", "cpu", got "webgl"/);
+});
+
+test("tfjs-node and tfjs-node-gpu are optional dependencies: the project installs and runs without them", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "../../package.json"), "utf8")) as Record<string, Record<string, string>>;
+  for (const p of ["@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"]) {
+    assert.ok(p in pkg.optionalDependencies, `${p} is optional`);
+    assert.ok(!(p in pkg.dependencies), `${p} is not required`);
+  }
+  assert.ok("@tensorflow/tfjs-backend-wasm" in pkg.dependencies, "the wasm backend always installs");
+});
