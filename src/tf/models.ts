@@ -26,6 +26,8 @@ export interface ModelOptions {
 export interface LectureCnnOptions extends ModelOptions {
   /** activation of the two convolutions ["linear": none, as the lecture's Keras code] */
   convActivation?: "linear" | "relu";
+  /** activation of the 10 outputs ["softmax": probabilities; "linear": raw scores for a loss on logits] */
+  output?: "softmax" | "linear";
 }
 
 /** Options of `lenet5`. */
@@ -65,6 +67,7 @@ export function lectureCnn(opts: LectureCnnOptions = {}): tf.Sequential {
   const fn = "lectureCnn";
   const seed = checkSeed(fn, opts);
   const act = checkChoice(fn, "opts.convActivation", opts.convActivation, ["linear", "relu"] as const, "linear");
+  const out = checkChoice(fn, "opts.output", opts.output, ["softmax", "linear"] as const, "softmax");
   const m = tf.sequential({ name: "lecture_cnn" });
   m.add(tf.layers.conv2d({ name: "conv1", inputShape: [28, 28, 1], filters: 25, kernelSize: 3, activation: act, kernelInitializer: initializer(seed, 1) }));
   m.add(tf.layers.maxPooling2d({ name: "pool1", poolSize: 2 }));
@@ -72,7 +75,7 @@ export function lectureCnn(opts: LectureCnnOptions = {}): tf.Sequential {
   m.add(tf.layers.maxPooling2d({ name: "pool2", poolSize: 2 }));
   m.add(tf.layers.flatten({ name: "flatten" }));
   m.add(tf.layers.dense({ name: "dense1", units: 100, activation: "relu", kernelInitializer: initializer(seed, 3) }));
-  m.add(tf.layers.dense({ name: "dense2", units: 10, activation: "softmax", kernelInitializer: initializer(seed, 4) }));
+  m.add(tf.layers.dense({ name: "dense2", units: 10, activation: out, kernelInitializer: initializer(seed, 4) }));
   return m;
 }
 

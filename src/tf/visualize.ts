@@ -73,7 +73,7 @@ function oneImage(fn: string, model: tf.LayersModel, image: unknown): Float32Arr
   if (!(image instanceof Tensor)) throw new InputError(fn, "image", `a Tensor [${inputShapeOf(model).join(", ")}]`, describe(image));
   const want = inputShapeOf(model);
   const shape = image.rank === want.length ? [1, ...image.shape] : image.shape;
-  if (shape[0] !== 1) throw new InputError(fn, "image", `ONE image [${want.join(", ")}] or [1, ${want.join(", ")}]`, `${fmtShape(image.shape)}; pick one with x.row(i)`);
+  if (shape.length === want.length + 1 && shape[0] !== 1) throw new InputError(fn, "image", `ONE image [${want.join(", ")}] or [1, ${want.join(", ")}]`, `${fmtShape(image.shape)}; pick one with x.row(i)`);
   checkModelInput(fn, "image", model, shape);
   return Float32Array.from(image.data);
 }
