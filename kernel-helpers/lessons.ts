@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { installKernel, jupyterEnv, KERNEL_NAME } from "./kernel";
-import { NotebookError, freshExecutedCopy, PROJECT_ROOT, executeNotebooks, findPython, listLessons, shortPath, type NotebookRun } from "./run";
+import { EXECUTED_DIR, NotebookError, freshExecutedCopy, PROJECT_ROOT, executeNotebooks, findPython, listLessons, shortPath, type NotebookRun } from "./run";
 import { SiteError, buildSite } from "./site";
 
 const log = (s = ""): void => console.log(s);
@@ -203,7 +203,10 @@ export async function lessons(options: LessonsOptions): Promise<LessonsTimings> 
   const chosen = selectLessons(all, options.only);
   log(`\ndl-lessons: running ${chosen.length} lesson${chosen.length === 1 ? "" : "s"} through the kernel (${options.parallel} at a time, ${options.timeoutSec} s each at most)`);
   const timings: Record<string, number> = {};
+  // executed copies: build/executed/ for notebooks/, build/executed-<folder>/ for another folder
+  const outDir = path.resolve(options.notebooksDir) === path.join(PROJECT_ROOT, "notebooks") ? EXECUTED_DIR : `${EXECUTED_DIR}-${path.basename(options.notebooksDir)}`;
   const runs: NotebookRun[] = await executeNotebooks(chosen, {
+    outDir,
     parallel: options.parallel,
     timeoutSec: options.timeoutSec,
     onDone: (r) => {
@@ -215,7 +218,7 @@ export async function lessons(options: LessonsOptions): Promise<LessonsTimings> 
   let siteSeconds: number | null = null;
   if (options.site) {
     const t = performance.now();
-    const pages = options.only.length === 0 ? runs.map((r) => r.outPath) : all.map((f) => freshExecutedCopy(f)).filter((c): c is string => c !== null);
+    const pages = options.only.length === 0 ? runs.map((r) => r.outPath) : all.map((f) => freshExecutedCopy(f, outDir)).filter((c): c is string => c !== null);
     const result = buildSite(pages, options.outDir, { timings });
     siteSeconds = (performance.now() - t) / 1000;
     log(`\ndl-lessons: site written in ${fmt(siteSeconds)}: ${plural(result.pages.length, "lesson page")}, ${plural(result.pages.reduce((a, p) => a + p.charts, 0), "chart")}`);

@@ -47,6 +47,8 @@ interface Notebook {
   metadata?: {
     language_info?: { name?: string };
     kernelspec?: { language?: string; display_name?: string };
+    /** the index's one-line summary of the lesson; default: the first sentence after the title */
+    summary?: string;
     /** written by kernel-helpers/execute.py */
     dl_lessons?: { source?: string; executed_at?: string; seconds?: number; ok?: boolean };
     [k: string]: unknown;
@@ -101,6 +103,7 @@ export class SiteError extends Error {
 }
 
 const MARKER = ".dl-lessons-site";
+const TOC_MARK = "<!-- table of contents -->";
 
 /**
  * Write the lesson site for `executedNotebooks` (in chapter order) into `outDir`: index.html, one
@@ -401,6 +404,7 @@ function renderLesson(file: string, position: number, problems: string[], files:
     files, imagePrefix: base, images: 0, headings: [], usedIds: new Set(),
   };
   const marked = makeMarked(() => ctx);
+  const number = /^(\d+)-/.test(base) ? Number(/^(\d+)-/.exec(base)![1]) : position + 1;
   const parts: string[] = [];
   let charts = 0;
   let titleHtml = "";
@@ -417,14 +421,18 @@ function renderLesson(file: string, position: number, problems: string[], files:
         // The first heading is the page title (shown in the page header), the first paragraph after it the summary.
         const m = /^\s*#{1,2}\s+(.+?)\s*#*\s*$/m.exec(md);
         if (m) {
-          titleHtml = marked.parseInline(m[1]) as string;
-          titleText = plainText(m[1]);
+          // "# 3. Fully connected…" → "Fully connected…": the page shows the number itself
+          const heading = m[1].replace(new RegExp(`^(?:(?:chapter|lesson)\\s+)?0*${number}\\s*[.:—–-]\\s*`, "i"), "") || m[1];
+          titleHtml = marked.parseInline(heading) as string;
+          titleText = plainText(heading);
           md = md.slice(0, m.index) + md.slice(m.index + m[0].length);
           const para = md.trim().split(/\n\s*\n/).find((b) => b.trim() && !/^\s*([#>|`$-]|\d+\.|\*|!\[)/.test(b));
-          summaryMd = para ? firstSentence(para) : "";
+          summaryMd = typeof nb.metadata?.summary === "string" ? nb.metadata.summary : para ? firstSentence(para) : "";
         }
       }
       if (md.trim()) parts.push(`<section class="cell markdown-cell">\n${marked.parse(md) as string}</section>`);
+      // the table of contents goes after the lesson's introduction (the cell of the title)
+      if (titleHtml && !parts.includes(TOC_MARK)) parts.push(TOC_MARK);
     } else if (cell.cell_type === "code") {
       if (!src.trim() && !(cell.outputs ?? []).length) return;
       const count = cell.execution_count ? `[${cell.execution_count}]` : "[ ]";
@@ -443,7 +451,6 @@ function renderLesson(file: string, position: number, problems: string[], files:
   const math = ctx.math; // pieces of math on the page itself (the summary appears on the index)
   ctx.where = `${path.basename(file)}, summary`;
   const summaryHtml = summaryMd ? (marked.parseInline(summaryMd) as string) : "";
-  const number = /^(\d+)-/.test(base) ? Number(/^(\d+)-/.exec(base)![1]) : position + 1;
   return {
     page: { notebook: file, file: `${base}.html`, number, title: titleText, summary: plainText(summaryMd), charts, images: ctx.images, math },
     body: parts.join("\n"),
@@ -588,8 +595,7 @@ function pageHtml(site: string, r: LessonRender, prev: SitePage | undefined, nex
 ${pager(prev, next, "top")}
 <main class="lesson">
 <h1 class="lesson-title"><span class="num">${r.page.number}.</span> ${r.titleHtml}</h1>
-${tocHtml}
-${r.body}
+${r.body.includes(TOC_MARK) ? r.body.replace(TOC_MARK, tocHtml) : tocHtml + r.body}
 </main>
 ${pager(prev, next, "bottom")}
 <footer class="site-footer">Generated ${fmtDate(at)} by running <code>${escapeHtml(src.startsWith("..") ? path.basename(r.page.notebook) : src)}</code> through the Jupyter kernel <code>dl-lessons</code> (tslab)${seconds !== undefined ? ` in ${fmtSeconds(seconds)}` : ""}: every number and chart on this page was computed by that run.</footer>

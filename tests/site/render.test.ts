@@ -18,12 +18,12 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dl-site-render-"));
 type Output = Record<string, unknown>;
 type Cell = { cell_type: "markdown" | "code"; source: string; outputs?: Output[]; execution_count?: number | null; attachments?: Record<string, Record<string, string>> };
 let counter = 0;
-function notebook(name: string, cells: Cell[]): string {
+function notebook(name: string, cells: Cell[], metadata: Record<string, unknown> = {}): string {
   const file = path.join(tmp, `nb${++counter}`, name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const nb = {
     cells: cells.map((c, i) => ({ metadata: {}, id: `c${i}`, ...(c.cell_type === "code" ? { outputs: [], execution_count: i } : {}), ...c })),
-    metadata: { kernelspec: { name: "dl-lessons", language: "typescript" }, language_info: { name: "typescript" } },
+    metadata: { kernelspec: { name: "dl-lessons", language: "typescript" }, language_info: { name: "typescript" }, ...metadata },
     nbformat: 4,
     nbformat_minor: 5,
   };
@@ -49,7 +49,7 @@ const count = (html: string, re: RegExp): number => (html.match(re) ?? []).lengt
 function threeLessons(): string[] {
   return [
     notebook("01-first.ipynb", [
-      md("# The *first* lesson\n\nYou will compute $\\sigma(z)$ for a few $z$, e.g. zero. Then more.\n\n$$\nz = w^\\top x + b\n$$\n\nA price of $5 or $10 is not math."),
+      md("# 1. The *first* lesson\n\nYou will compute $\\sigma(z)$ for a few $z$, e.g. zero. Then more.\n\n$$\nz = w^\\top x + b\n$$\n\nA price of $5 or $10 is not math."),
       code("const z: number = 0;\nconsole.log(`$${z}`);", [stream("stdout", "\u001b[32m$0\u001b[0m\n"), stream("stderr", "careful\n")]),
       md("## Part two\n\nInline display $$\\frac{1}{2}$$ and `code with $dollar$`.\n\n```ts\nconst a = 1;\n```"),
     ]),
@@ -59,7 +59,7 @@ function threeLessons(): string[] {
       code("html()", [display({ "text/html": "<table class=\"mine\"><tr><td>1</td></tr></table>", "text/plain": "table" })]),
       code("img()", [display({ "image/png": png(10, 6).toString("base64"), "text/plain": "img" }, { "image/png": { width: 30 } })]),
       code("[1, 2]", [{ output_type: "execute_result", execution_count: 4, data: { "text/plain": "[ 1, 2 ] & <b>" }, metadata: {} }]),
-    ]),
+    ], { summary: "Charts, given by the notebook's metadata." }),
     notebook("03-third.ipynb", [md("# Third\n\n![a dot](attachment:dot.png)"), code("")].map((c, i) => (i === 0 ? { ...c, attachments: { "dot.png": { "image/png": png(4, 4).toString("base64") } } } : c))),
   ];
 }
@@ -69,12 +69,13 @@ describe("buildSite on three hand-made notebooks", () => {
   const nbs = threeLessons();
   const result = buildSite(nbs, out, { generatedAt: new Date("2025-01-02T03:04:00Z"), timings: { "01-first.ipynb": 1.25 } });
 
-  test("result: one page per notebook in the order given, titles from the first heading", () => {
+  test("result: one page per notebook in the order given, titles from the first heading (without its number)", () => {
     assert.equal(result.pages.length, 3);
     assert.deepEqual(result.pages.map((p) => p.file), ["01-first.html", "02-second.html", "03-third.html"]);
     assert.deepEqual(result.pages.map((p) => p.number), [1, 2, 3]);
     assert.deepEqual(result.pages.map((p) => p.title), ["The first lesson", "Second", "Third"]);
     assert.equal(result.pages[0].summary, "You will compute \\sigma(z) for a few z, e.g. zero.");
+    assert.equal(result.pages[1].summary, "Charts, given by the notebook's metadata.");
     assert.equal(result.index, path.join(out, "index.html"));
   });
 
