@@ -80,33 +80,56 @@ export interface LiveTraining {
 
 // ------------------------------------------------------------------ the SIGINT guard
 
+type Listener = (...args: unknown[]) => void;
+
 /**
  * One SIGINT listener for every live training: while at least one is running in the cell that
- * created it, it replaces the other listeners (tslab's); the first interrupt aborts those
- * trainings, a later one goes to the saved listeners.
+ * created it, it stands in for the other listeners (tslab's), which it keeps aside; the first
+ * interrupt aborts those trainings, a later one goes to the listeners kept aside.
+ *
+ * Node's vm removes every SIGINT listener while a cell's synchronous code runs (breakOnSigint)
+ * and puts them back afterwards: so the guard installs itself in a microtask, once the cell's
+ * synchronous part is over, and adopts any listener added back while it is installed.
  */
 const guard = {
   active: new Set<Guarded>(),
-  saved: [] as ((...args: unknown[]) => void)[],
+  saved: [] as Listener[],
   installed: false,
+  pending: false,
   listener(this: void): void {
     const running = [...guard.active].filter((g) => g.inItsCell() && !g.aborted());
     if (running.length > 0) {
       for (const g of running) g.interrupt();
       return;
     }
-    // nothing of ours to stop: the interrupt is tslab's (or Node's)
+    // nothing of ours to stop: the interrupt is tslab's (or, in plain Node, ends the process)
     const saved = guard.saved;
     guard.uninstall();
-    if (saved.length === 0) process.kill(process.pid, "SIGINT");
-    else for (const l of saved) l("SIGINT");
+    if (saved.length > 0) for (const l of saved) l("SIGINT");
+    else if (currentWriter() === null) process.kill(process.pid, "SIGINT");
+  },
+  /** A listener added while the guard is installed (the vm putting tslab's back) is kept aside too. */
+  adopt(this: void, event: string | symbol, l: Listener): void {
+    if (event !== "SIGINT" || l === guard.listener) return;
+    queueMicrotask(() => {
+      if (!guard.installed || !process.listeners("SIGINT").includes(l)) return;
+      process.removeListener("SIGINT", l);
+      if (!guard.saved.includes(l)) guard.saved.push(l);
+    });
   },
   add(g: Guarded): void {
     guard.active.add(g);
-    if (guard.installed) return;
-    guard.saved = process.listeners("SIGINT") as ((...args: unknown[]) => void)[];
+    if (guard.installed || guard.pending) return;
+    guard.pending = true;
+    queueMicrotask(guard.install);
+  },
+  install(this: void): void {
+    guard.pending = false;
+    if (guard.installed || guard.active.size === 0) return;
+    guard.saved = (process.listeners("SIGINT") as Listener[]).filter((l) => l !== guard.listener);
     for (const l of guard.saved) process.removeListener("SIGINT", l);
     process.on("SIGINT", guard.listener);
+    process.on("newListener", guard.adopt);
     guard.installed = true;
   },
   remove(g: Guarded): void {
@@ -114,12 +137,13 @@ const guard = {
     if (guard.active.size === 0) guard.uninstall();
   },
   uninstall(): void {
+    guard.active.clear();
     if (!guard.installed) return;
+    process.removeListener("newListener", guard.adopt);
     process.removeListener("SIGINT", guard.listener);
     for (const l of guard.saved) if (!process.listeners("SIGINT").includes(l)) process.on("SIGINT", l);
     guard.saved = [];
     guard.installed = false;
-    guard.active.clear();
   },
 };
 

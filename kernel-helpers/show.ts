@@ -126,8 +126,13 @@ function outputOf(x: unknown, o: Opts, rich: boolean): ShowOutput {
   } catch (e) {
     // Whatever went wrong while drawing, the cell gets a line of text, not an exception.
     const why = firstLine(e instanceof Error ? e.message : String(e));
-    const t = asTensor(x);
-    return text(t ? `${t.toString()}\n(show could not draw it: ${why})` : `${oneLine(x)} (show could not draw it: ${why})`);
+    try {
+      const t = asTensor(x);
+      return text(t ? `${t.toString()}\n(show could not draw it: ${why})` : `${oneLine(x)} (show could not draw it: ${why})`);
+    } catch {
+      // even reading the value throws (a hostile Proxy, a getter that fails)
+      return text(`[a value show cannot read] (${why})`);
+    }
   }
 }
 
@@ -288,11 +293,14 @@ export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 }
 
-/** A number as a table shows it: integers as such, others with `digits` decimals, tiny or huge ones in e-notation. */
-export function fmtNum(v: number, digits = 4): string {
+/**
+ * A number as show writes it: integers as such (or with `digits` decimals when `fixed`, so a
+ * column of mixed numbers lines up), others with `digits` decimals, tiny or huge ones in e-notation.
+ */
+export function fmtNum(v: number, digits = 4, fixed = false): string {
   if (Number.isNaN(v)) return "NaN";
   if (!Number.isFinite(v)) return v > 0 ? "Infinity" : "-Infinity";
-  if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v === 0 ? 0 : v);
+  if (Number.isInteger(v) && Math.abs(v) < 1e9) return fixed ? (v === 0 ? 0 : v).toFixed(digits) : String(v === 0 ? 0 : v);
   const a = Math.abs(v);
   // below 1e-12 a value is rounding noise of float64 sums (an exact 0 computed as 3e-18): shown as 0
   if (a < 1e-12) return digits > 0 ? (0).toFixed(digits) : "0";
@@ -334,7 +342,7 @@ function gridHtml(rows: number, cols: number, at: (i: number, j: number) => numb
   const values: number[] = [];
   for (const i of ri) for (const j of ci) if (i >= 0 && j >= 0) values.push(at(i, j));
   const ints = allIntegers(values);
-  const f = (v: number) => (ints ? fmtNum(v, 0) : fmtNum(v, digits));
+  const f = (v: number) => (ints ? fmtNum(v, 0) : fmtNum(v, digits, true));
   const idx = g.indices ?? true;
   let h = `<table style="${S.table}">`;
   if (g.caption) h += `<caption style="${S.caption}">${g.caption}</caption>`;
