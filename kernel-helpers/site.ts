@@ -276,8 +276,9 @@ function highlight(code: string, lang: string): string {
   return hljs.highlight(code, { language, ignoreIllegals: true }).value;
 }
 
+/** An id for a heading: its words in lower case joined by "-" (math as its TeX letters). */
 function slugify(text: string): string {
-  return text.toLowerCase().replace(/<[^>]+>/g, "").replace(/&[a-z]+;/g, "").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "") || "section";
+  return text.toLowerCase().replace(/&#?[a-z0-9]+;|['’]/g, "").replace(/\\[a-z]+/g, " ").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "") || "section";
 }
 
 function makeMarked(ctx: () => MdContext): Marked {
@@ -289,11 +290,12 @@ function makeMarked(ctx: () => MdContext): Marked {
         const l = (lang ?? "").trim().split(/\s+/)[0] || "typescript";
         return `<pre class="md-code"><code class="hljs language-${escapeHtml(l)}">${highlight(text.replace(/\n$/, ""), l)}</code></pre>\n`;
       },
-      heading({ tokens, depth }: Tokens.Heading) {
+      heading({ tokens, depth, text }: Tokens.Heading) {
         const c = ctx();
         const html = this.parser.parseInline(tokens);
-        let id = slugify(html);
-        for (let k = 2; c.usedIds.has(id); k++) id = `${slugify(html)}-${k}`;
+        const slug = slugify(plainText(text));
+        let id = slug;
+        for (let k = 2; c.usedIds.has(id); k++) id = `${slug}-${k}`;
         c.usedIds.add(id);
         c.headings.push({ depth, id, html });
         return `<h${depth} id="${id}">${html}<a class="anchor" href="#${id}" aria-label="link to this section">#</a></h${depth}>\n`;

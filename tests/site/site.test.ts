@@ -133,7 +133,8 @@ async function inspect(page: Page): Promise<PageReport> {
     return {
       charts,
       images,
-      katex: document.querySelectorAll("main .katex").length,
+      // the table of contents repeats the math of headings
+      katex: document.querySelectorAll("main .katex").length - document.querySelectorAll("main nav.toc .katex").length,
       katexFontLoaded: fonts.some((f) => f.family.replace(/["']/g, "") === "KaTeX_Main" && f.status === "loaded"),
       codeCells: document.querySelectorAll(".code-cell").length,
       highlighted: document.querySelectorAll(".code-cell [class^='hljs-']").length,
