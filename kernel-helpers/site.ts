@@ -794,8 +794,8 @@ ol.chapters .summary { display: block; color: var(--muted); font-size: 0.92rem; 
 @media print {
   html { font-size: 11pt; }
   .pager, .anchor, .vega-embed summary, .vega-embed details, .toc { display: none !important; }
+  .site-header, main, .site-footer { max-width: none; padding-left: 0; padding-right: 0; }
   .site-header { border: 0; padding-top: 0; }
-  main { max-width: none; padding: 0; }
   .code-cell, figure.chart, .math-display, table, img { break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; }
   .code-cell .input pre { white-space: pre-wrap; }
