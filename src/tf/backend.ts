@@ -5,7 +5,7 @@
  *   node-gpu  @tensorflow/tfjs-node-gpu   libtensorflow with CUDA (an NVIDIA GPU)
  *   node      @tensorflow/tfjs-node       libtensorflow on the CPU, all cores
  *   wasm      @tensorflow/tfjs-backend-wasm  XNNPACK compiled to WebAssembly with SIMD, plus the
- *                                         gradient kernels of ./wasm-grads.ts so that CNNs train
+ *                                         training kernels of ./wasm-grads.ts so that CNNs train
  *   cpu       the plain JavaScript backend of TensorFlow.js (slowest, always there)
  *
  * tfjs-node and tfjs-node-gpu are optional dependencies: their install downloads libtensorflow,
@@ -50,7 +50,7 @@ export interface BackendInfo {
   forced: boolean;
   /** the faster backends that were tried before it and skipped, with their reasons */
   skipped: BackendAttempt[];
-  /** details of the one in use, e.g. "SIMD, 1 thread, 4 gradient kernels added" */
+  /** details of the one in use, e.g. "SIMD, 1 thread, 5 training kernels from ./wasm-grads" */
   detail: string;
   /** the one-line report (see backendReport) */
   report: string;
@@ -165,7 +165,7 @@ async function finish(name: BackendName): Promise<string> {
     const added = registerWasmGradients();
     const simd = (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) ? "SIMD" : "no SIMD";
     const threads = (await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")) ? "threads" : "1 thread";
-    return `${simd}, ${threads}, ${added.length} gradient kernels from ./wasm-grads`;
+    return `${simd}, ${threads}, ${added.length} training kernels from ./wasm-grads`;
   }
   if (name === "cpu") {
     // the cpu backend greets Node users once with advice to install tfjs-node; our report says it instead
@@ -253,7 +253,7 @@ export function backendInfo(): BackendInfo | null {
 
 /**
  * One line: the backend in use, and why each faster one was skipped, e.g.
- * "TensorFlow.js backend: wasm (SIMD, 1 thread, 4 gradient kernels from ./wasm-grads) — skipped
+ * "TensorFlow.js backend: wasm (SIMD, 1 thread, 5 training kernels from ./wasm-grads) — skipped
  * node-gpu: not installed (…); node: not installed (…)".
  */
 export function backendReport(): string {

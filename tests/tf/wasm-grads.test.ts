@@ -47,12 +47,12 @@ async function checkConv(c: ConvCase, seed: number): Promise<void> {
   assertClose(wasm.dw, cpu.dw, 1e-5, `${name(c)} dw`);
 }
 
-test("registerWasmGradients adds Conv2DBackpropFilter and replaces the slow kernels, once", async () => {
+test("registerWasmGradients adds Conv2DBackpropFilter and replaces the slow kernels (and the bias Add), once", async () => {
   await use("wasm");
   const list = registerWasmGradients();
   assert.deepEqual(
     list.map((k) => `${k.kernelName}:${k.action}`),
-    ["Conv2DBackpropFilter:added", "Conv2DBackpropInput:replaced", "MaxPoolGrad:replaced", "BatchMatMul:replaced"],
+    ["Conv2DBackpropFilter:added", "Conv2DBackpropInput:replaced", "MaxPoolGrad:replaced", "BatchMatMul:replaced", "Add:replaced"],
   );
   assert.equal(registerWasmGradients(), list, "a second call changes nothing");
   assert.equal(wasmGradientKernels(), list);
@@ -148,6 +148,36 @@ test("matMul wasm = cpu with transposeA / transposeB, 2-D and batched 3-D, forwa
     const cpu = await matmulAll("cpu", as, bs, tA, tB);
     const wasm = await matmulAll("wasm", as, bs, tA, tB);
     ["out", "da", "db"].forEach((what, i) => assertClose(wasm[i], cpu[i], 1e-5, `a=[${as}] b=[${bs}] tA=${tA} tB=${tB} ${what}`));
+  }
+});
+
+/** a + b on `backend`, and the gradients of Σ (a + b) ⊙ dy. */
+async function addAll(backend: "wasm" | "cpu", aShape: number[], bShape: number[]): Promise<Float32Array[]> {
+  await use(backend);
+  return tf.tidy(() => {
+    const a = tf.tensor(randn32(prod(aShape), 1), aShape);
+    const b = tf.tensor(randn32(prod(bShape), 2), bShape);
+    const out = tf.add(a, b);
+    const dy = tf.tensor(randn32(out.size, 3), out.shape);
+    const [da, db] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.add(p, q))([a, b], dy);
+    return [out, da, db].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+test("add wasm = cpu: a bias [C] on x [..., C] either side, and other broadcasts left to the backend", async () => {
+  const cases: [number[], number[]][] = [
+    [[64, 28, 28, 6], [6]],
+    [[6], [8, 5, 5, 6]],
+    [[32, 100], [100]],
+    [[3, 4], [3, 1]],
+    [[5], [5]],
+    [[2, 3], [2, 3]],
+  ];
+  for (const [as, bs] of cases) {
+    const cpu = await addAll("cpu", as, bs);
+    const wasm = await addAll("wasm", as, bs);
+    // db sums up to 50,176 values in float32, in another order on each backend
+    ["out", "da", "db"].forEach((what, i) => assertClose(wasm[i], cpu[i], i === 2 ? 1e-5 : 1e-6, `a=[${as}] b=[${bs}] ${what}`));
   }
 });
 
