@@ -5,7 +5,7 @@
 export { show, showOutput, describeSpec } from "./show";
 export type { ShowOptions, ShowOutput, ShowView } from "./show";
 export { liveTraining } from "./live";
-export type { LiveTraining, LiveTrainingOptions, LiveProgress, LiveRow, LiveState } from "./live";
+export type { LiveTraining, LiveTrainingOptions, LiveRow, LiveState } from "./live";
 export { displayBundle, DisplayHandle, inKernel, newDisplayId, setDisplayWriter } from "./display";
 export type { MimeBundle, DisplayContent, WriteDisplayData } from "./display";
 export { installKernel, uninstallKernel, installNotebookImports, jupyterEnv, kernelSpec, kernelDir, KERNEL_NAME, KERNEL_DISPLAY_NAME } from "./kernel";

@@ -123,9 +123,12 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 function errorFields(stderr) {
   const lines = stderr.replace(ANSI, "").split("\n").filter((l) => l.trim() !== "");
   const first = (lines[0] || "").trim();
-  let m = /^(\w*(?:Error|Exception))(?: \[[^\]]*\])?: ?(.*)$/.exec(first);
-  if (m) return { ename: m[1], evalue: m[2], traceback: lines };
-  m = /^(?:\S+ )?\d+:\d+ - (.*)$/.exec(first);
+  // an exception: Node prints "file:line", the source line and a caret before "Name: message"
+  for (const line of lines) {
+    const e = /^(\w*(?:Error|Exception))(?: \[[^\]]*\])?: ?(.*)$/.exec(line.trim());
+    if (e) return { ename: e[1], evalue: e[2], traceback: lines };
+  }
+  const m = /^(?:\S+ )?\d+:\d+ - (.*)$/.exec(first);
   if (m) return { ename: "TSError", evalue: lines.map((l) => l.replace(/^(?:\S+ )?\d+:\d+ - /, "")).join("; "), traceback: lines };
   return { ename: "Error", evalue: first || "the cell failed", traceback: lines };
 }

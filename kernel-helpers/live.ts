@@ -19,29 +19,10 @@ import { InputError, describe } from "../src/errors";
 import { historyChart } from "../src/charts/line";
 import { DisplayHandle, currentWriter, type WriteDisplayData } from "./display";
 import { esc, showOutput } from "./show";
+import type { History, HistoryRow, TrainProgress } from "../src/train";
 
-/** What `train` passes to its callbacks (src/train.ts TrainProgress), as far as this module reads it. */
-export interface LiveProgress {
-  epoch: number;
-  batch: number;
-  batches: number;
-  loss: number;
-  accuracy: number;
-  val_loss: number | null;
-  val_accuracy: number | null;
-  /** milliseconds since training started */
-  elapsed: number;
-  history: { rows: readonly LiveRow[]; stopped?: string };
-}
-
-/** One finished epoch, as the history rows hold it. */
-export interface LiveRow {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  val_loss: number | null;
-  val_accuracy: number | null;
-}
+/** One finished epoch, as `train`'s history holds it. */
+export type LiveRow = Pick<HistoryRow, "epoch" | "loss" | "accuracy" | "val_loss" | "val_accuracy">;
 
 export interface LiveTrainingOptions {
   /** The number of epochs `train` runs, for "epoch e/E" and the time left. Default: unknown (time left of the epoch only). */
@@ -64,9 +45,9 @@ export type LiveState = "waiting" | "running" | "done" | "stopped" | "interrupte
 /** What `liveTraining` returns: spread it into `train`'s options. */
 export interface LiveTraining {
   /** for train: redraws the progress line (throttled) */
-  readonly onBatch: (p: LiveProgress) => void;
+  readonly onBatch: (p: TrainProgress) => void;
   /** for train: adds the epoch to the chart and redraws both outputs */
-  readonly onEpoch: (p: LiveProgress) => void;
+  readonly onEpoch: (p: TrainProgress) => void;
   /** for train: aborted by an interrupt or by `stop()` */
   readonly signal: AbortSignal;
   /** Stop training after the current batch (what an interrupt does). */
@@ -209,10 +190,10 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
   const progressOut = new DisplayHandle(undefined, false);
   const chartOut = new DisplayHandle(undefined, false);
   const inKernel = progressOut.live;
-  let history: LiveProgress["history"] | null = null;
+  let history: History | null = null;
   let state: LiveState = "waiting";
   let reason = "";
-  let last: LiveProgress | null = null;
+  let last: TrainProgress | null = null;
   let lastProgressAt = -Infinity;
   let lastChartAt = -Infinity;
   let chartRows = 0;
@@ -302,7 +283,7 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
    * train() sets `history.stopped` when it returns: watching that property tells the handle that
    * training ended, whether by finishing, early stopping, a callback or an abort.
    */
-  function watch(h: LiveProgress["history"]): void {
+  function watch(h: History): void {
     if (history === h || !h || typeof h !== "object") return;
     history = h;
     let stopped = h.stopped;
@@ -311,7 +292,7 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
         configurable: true,
         enumerable: true,
         get: () => stopped,
-        set: (v: string) => {
+        set: (v: History["stopped"]) => {
           stopped = v;
           end(v);
         },
@@ -321,7 +302,7 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
     }
   }
 
-  const onBatch = (p: LiveProgress): void => {
+  const onBatch = (p: TrainProgress): void => {
     watch(p.history);
     last = p;
     if (state === "waiting") state = "running";
@@ -329,7 +310,7 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
     if (performance.now() - lastProgressAt >= o.progressEveryMs) drawProgress();
   };
 
-  const onEpoch = (p: LiveProgress): void => {
+  const onEpoch = (p: TrainProgress): void => {
     watch(p.history);
     last = p;
     if (state === "waiting") state = "running";

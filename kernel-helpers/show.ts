@@ -25,7 +25,7 @@ import { Tensor } from "../src/tensor";
 import { isTrace, traceToText } from "../src/trace";
 import type {
   ActivationTrace, BackwardStep, BackwardTrace, ConvTrace, ConvWindow, DenseTrace, DropoutTrace,
-  FlattenTrace, ForwardTrace, LayerTrace, LossTrace, PoolTrace, PoolWindow, Trace,
+  FlattenTrace, ForwardTrace, LossTrace, PoolTrace, PoolWindow, Trace,
 } from "../src/trace";
 import { isFrameLike, isVegaLiteSpec, type FrameLike, type VegaLiteSpec } from "../src/charts/spec";
 import { barChart, graphChart, heatmap, imageGrid, lineChart, type GraphChartInput } from "../src/charts";
@@ -549,7 +549,7 @@ function channel(t: Tensor, c: number, caption: string, digits: number, cell?: (
 }
 
 function convHtml(t: ConvTrace, o: Opts): string {
-  const [N, H, W, C] = t.x.shape;
+  const [, H, W, C] = t.x.shape;
   const [KH, KW, , F] = t.w.shape;
   const [, OH, OW] = t.out.shape;
   let h =
@@ -564,7 +564,6 @@ function convHtml(t: ConvTrace, o: Opts): string {
   if (t.windows.length > shown.length) h += note(`… ${t.windows.length - shown.length} more recorded windows (show(trace, { maxWindows }) draws more)`);
   if (t.windows.length === 0) h += note("no window was recorded");
   h += heading("output") + tensorHtml(t.out, "out", o.digits, 8);
-  void N;
   return `<div style="${S.step}">${h}</div>`;
 }
 
@@ -663,10 +662,6 @@ function lossHtml(t: LossTrace, o: Opts): string {
   return `<div style="${S.step}">${h}</div>`;
 }
 
-function layerHtml(t: LayerTrace, o: Opts): string {
-  return traceHtml(t, o);
-}
-
 function forwardHtml(t: ForwardTrace, o: Opts): string {
   let h = heading("forward pass") + note(esc(`input ${fmtShape(t.input.shape)} → ${t.steps.length} layer${t.steps.length === 1 ? "" : "s"} → output ${fmtShape(t.output.shape)}`));
   h += row(tensorHtml(t.input, "input", o.digits));
@@ -678,7 +673,7 @@ function forwardHtml(t: ForwardTrace, o: Opts): string {
       h += denseHtml(s, next, o);
       k++;
     } else {
-      h += layerHtml(s, o);
+      h += traceHtml(s, o);
     }
   }
   h += heading("output") + row(tensorHtml(t.output, "output", o.digits));

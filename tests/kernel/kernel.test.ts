@@ -159,16 +159,20 @@ describe("environment and command line", () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), `export JUPYTER_PATH='${path.join(ROOT, ".jupyter")}'`);
     const logs: string[] = [];
-    const log = console.log;
+    const errors: string[] = [];
+    const { log, error } = console;
     console.log = (...a: unknown[]) => logs.push(a.join(" "));
+    console.error = (...a: unknown[]) => errors.push(a.join(" "));
     try {
       assert.equal(main(["install"]), 0);
       assert.equal(main(["frobnicate"]), 2);
       assert.equal(main(["install", "--system"]), 2);
     } finally {
-      console.log = log;
+      Object.assign(console, { log, error });
     }
     assert.match(logs[0], /installed kernelspec "dl-lessons"/);
+    assert.match(errors[0], /^usage: /);
+    assert.match(errors[1], /unexpected argument --system/);
     assert.equal(readSpec(kernelDir()).display_name, KERNEL_DISPLAY_NAME);
   });
 });
