@@ -316,6 +316,9 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
     if (state === "waiting") state = "running";
     if (closed) return;
     if (!inKernel) console.log(`epoch ${p.epoch}${o.epochs ? `/${o.epochs}` : ""} · ${metrics()} · ${fmtTime(p.elapsed)}`);
+    // the last epoch ends the display now, before the cell finishes, even for a training loop
+    // that does not set history.stopped (the final chart is drawn whatever the throttle)
+    if (o.epochs !== null && p.epoch >= o.epochs) return end("done");
     if (performance.now() - lastChartAt >= o.chartEveryMs) drawChart();
     drawProgress();
   };

@@ -78,8 +78,8 @@ describe("liveTraining with train (a stand-in writer)", () => {
     assert.equal(history.stopped, "done");
     assert.equal(live.state, "done");
     assert.match(progress.data["text/plain"] as string, /^done · 6 epochs · loss \d\.\d{4} · accuracy \d\.\d{4} · val_loss \d\.\d{4} · val_accuracy \d\.\d{4} · \d+ s$/);
-    // progressEveryMs 0: a redraw per batch (10 per epoch) and per epoch, plus the last one
-    assert.equal(progress.updates, 6 * 10 + 6 + 1);
+    // progressEveryMs 0: a redraw per batch (10 per epoch) and per epoch, the last epoch's being the final one
+    assert.equal(progress.updates, 6 * 10 + 6);
     assert.equal(chart.updates, 6, "chartEveryMs 0: a redraw per epoch, none at the end when nothing changed");
     const points = chartPoints(chart.data);
     assert.equal(points.length, 6 * 4);
@@ -93,7 +93,7 @@ describe("liveTraining with train (a stand-in writer)", () => {
     const live = liveTraining({ epochs: 4, chartEveryMs: 3_600_000, progressEveryMs: 3_600_000 });
     await train(xorNet(), xorData(100, { seed: 1 }), { epochs: 4, batchSize: 10, optimizer: new SGD({ lr: 0.1 }), ...live });
     const [progress, chart] = finalOutputs(sent);
-    assert.equal(progress.updates, 1 + 4 + 1, "first batch, every epoch, the end");
+    assert.equal(progress.updates, 1 + 4, "first batch, then every epoch (the last one is the end)");
     assert.equal(chart.updates, 2, "the first epoch, then the end with all 4");
     assert.equal(chartPoints(chart.data).length, 4 * 2);
   });
@@ -134,6 +134,25 @@ describe("liveTraining with train (a stand-in writer)", () => {
     } finally {
       process.removeListener("SIGINT", tslabLike);
     }
+  });
+
+  test("a loop that never sets history.stopped (epochs given): the last epoch ends the display, chart drawn despite the throttle", async () => {
+    const sent = recorder();
+    const live = liveTraining({ epochs: 3, chartEveryMs: 3_600_000 });
+    const history = { rows: [] as { epoch: number; loss: number; accuracy: number; val_loss: null; val_accuracy: null; time_s: number }[], batches: [], stopped: "done" as const, toDataFrame: () => { throw new Error("unused"); } };
+    for (let epoch = 1; epoch <= 3; epoch++) {
+      const p = { epoch, batch: 1, batches: 1, loss: 1 / epoch, accuracy: epoch / 4, val_loss: null, val_accuracy: null, elapsed: epoch * 10, history };
+      live.onBatch(p);
+      history.rows.push({ epoch, loss: 1 / epoch, accuracy: epoch / 4, val_loss: null, val_accuracy: null, time_s: 0.01 });
+      live.onEpoch(p);
+    }
+    assert.equal(live.state, "done");
+    await new Promise((r) => setImmediate(r));
+    assert.equal(interruptGuardInstalled(), false);
+    const [progress, chart] = finalOutputs(sent);
+    assert.match(progress.data["text/plain"] as string, /^done · 3 epochs · loss 0\.3333 · accuracy 0\.7500/);
+    assert.equal(chart.updates, 2, "epoch 1, then the last epoch");
+    assert.equal(chartPoints(chart.data).length, 3 * 2);
   });
 
   test("stop(): ends training after the current batch, state 'stopped'; close() twice is harmless", async () => {
