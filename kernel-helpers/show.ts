@@ -41,7 +41,7 @@ export type ShowView = "auto" | "table" | "heatmap" | "images" | "bar" | "text";
 export interface ShowOptions {
   /** Force a view of a Tensor: "table", "heatmap", "images", "bar" or "text". Default "auto" (by rank and size). */
   as?: ShowView;
-  /** Title of a chart or caption of a table. Default: none (charts: the builder's default). */
+  /** Title of the chart or table show makes (Tensors, DataFrames, graphs); a spec keeps its own. Default: "Tensor [shape]", none, the builder's. */
   title?: string;
   /** Decimals of non-integer numbers in tables. Default 4. */
   digits?: number;
