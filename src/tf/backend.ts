@@ -134,9 +134,29 @@ function load(name: BackendName): BackendAttempt & { detail: string } {
   return r;
 }
 
+type ProcessEvent = "uncaughtException" | "unhandledRejection";
+const PROCESS_EVENTS: ProcessEvent[] = ["uncaughtException", "unhandledRejection"];
+
+/**
+ * Remove the process listeners a backend added while starting. The wasm backend's Emscripten
+ * runtime adds two that rethrow every uncaught error and unhandled rejection from inside its own
+ * minified code, so that Node prints that whole 60 kB line instead of the error; without them
+ * Node reports errors as usual.
+ */
+type Listener = (...args: unknown[]) => void;
+const listenersOf = (ev: ProcessEvent): Listener[] => process.listeners(ev as "uncaughtException") as unknown as Listener[];
+
+function dropListenersAddedSince(before: Map<ProcessEvent, Listener[]>): void {
+  for (const ev of PROCESS_EVENTS) {
+    const old = before.get(ev) ?? [];
+    for (const l of listenersOf(ev)) if (!old.includes(l)) process.removeListener(ev, l);
+  }
+}
+
 /** Switch TensorFlow.js to a loaded backend; the reason when it cannot initialize. */
 async function activate(name: BackendName): Promise<string> {
   const tfName = TF_NAMES[name];
+  const listeners = new Map(PROCESS_EVENTS.map((ev) => [ev, listenersOf(ev)] as [ProcessEvent, Listener[]]));
   try {
     // setBackend logs and returns false when the factory throws; keep tfjs quiet here, we report ourselves
     const ok = await quietly(() => tf.setBackend(tfName));
@@ -144,6 +164,8 @@ async function activate(name: BackendName): Promise<string> {
     await tf.ready();
   } catch (e) {
     return `the "${tfName}" backend did not initialize: ${firstLine(e)}`;
+  } finally {
+    dropListenersAddedSince(listeners);
   }
   return "";
 }

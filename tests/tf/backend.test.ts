@@ -59,6 +59,14 @@ test("wasm in use: SIMD and the training kernels of wasm-grads are reported", as
   assert.ok(fs.existsSync(path.join(wasmDir(), "tfjs-backend-wasm-simd.wasm")), "the .wasm files are found offline, next to the package");
 });
 
+test("starting wasm leaves no Emscripten listeners that rethrow every uncaught error from its minified code", async () => {
+  await initBackend({ backend: "wasm" });
+  for (const ev of ["uncaughtException", "unhandledRejection"] as const) {
+    const emscripten = process.listeners(ev).filter((l) => /throw/.test(String(l)) && /ExitStatus|reason/.test(String(l)));
+    assert.deepEqual(emscripten.map(String), [], `no rethrowing ${ev} listener`);
+  }
+});
+
 test("DL_BACKEND=cpu forces the cpu backend and the report says so", async () => {
   process.env[BACKEND_ENV] = "cpu";
   const info = await initBackend();
