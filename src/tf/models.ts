@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import pl from "nodejs-polars";
 import { checkInt, describe, fmtShape, InputError } from "../errors";
-import { kerasShape } from "../network";
+import { kerasShape, type SummaryRow } from "../network";
 import { Tensor } from "../tensor";
 
 /** Options shared by the model builders; defaults in brackets. */
@@ -184,13 +184,8 @@ export function lenet5PaperTable(): LeNet5PaperRow[] {
 
 // ------------------------------------------------------------------ AlexNet
 
-/** One layer of a model as a row: name, type, output shape (Keras notation), parameters. */
-export interface LayerRow {
-  layer: string;
-  type: string;
-  output_shape: string;
-  params: number;
-}
+/** One layer of a model as a row: name, type, output shape (Keras notation), parameters — the step-by-step Network's SummaryRow. */
+export type LayerRow = SummaryRow;
 
 type AlexSpec =
   | { name: string; type: "Conv2D"; filters: number; kernel: number; stride: number; padding: "valid" | "same" }
@@ -294,7 +289,7 @@ export function modelSummary(model: tf.LayersModel): pl.DataFrame {
   return rowsFrame(modelRows(model));
 }
 
-/** LayerRow[] (e.g. alexnetTable()) as a DataFrame with a "Total" row. */
+/** LayerRow[] (e.g. alexnetTable()) as a DataFrame with a "Total" row, as Network.summary builds it. */
 export function rowsFrame(rows: readonly LayerRow[]): pl.DataFrame {
   const total = rows.reduce((s, r) => s + r.params, 0);
   const all = [...rows, { layer: "Total", type: "", output_shape: "", params: total }];

@@ -62,7 +62,8 @@ test("wasm in use: SIMD and the training kernels of wasm-grads are reported", as
 test("starting wasm leaves no Emscripten listeners that rethrow every uncaught error from its minified code", async () => {
   await initBackend({ backend: "wasm" });
   for (const ev of ["uncaughtException", "unhandledRejection"] as const) {
-    const emscripten = process.listeners(ev).filter((l) => /throw/.test(String(l)) && /ExitStatus|reason/.test(String(l)));
+    const listeners = process.listeners(ev as "uncaughtException") as unknown[];
+    const emscripten = listeners.filter((l) => /throw/.test(String(l)) && /ExitStatus|reason/.test(String(l)));
     assert.deepEqual(emscripten.map(String), [], `no rethrowing ${ev} listener`);
   }
 });

@@ -12,11 +12,12 @@ import { conv2dBackwardIm2col, conv2dIm2col, conv2dNaive, Conv2D } from "../../s
 import { denseBackward, denseForward, Dense } from "../../src/layers/dense";
 import { relu, ReLU } from "../../src/layers/activations";
 import { Flatten } from "../../src/layers/flatten";
-import { softmaxCrossEntropy } from "../../src/layers/losses";
+import { oneHot, softmaxCrossEntropy } from "../../src/layers/losses";
 import { maxPoolBackward, maxPoolForward, MaxPool2D } from "../../src/layers/pool";
 import { Network } from "../../src/network";
 import { SGD } from "../../src/optim";
 import { Tensor } from "../../src/tensor";
+import { viaTf } from "../../src/tf/convert";
 import { lectureCnn } from "../../src/tf/models";
 import { assertClose, CI_BACKENDS, randn32, use } from "./helpers";
 
@@ -29,7 +30,7 @@ const weightsOf = (l: tf.layers.Layer): Tensor[] => l.getWeights().map((t) => Te
 
 /** Run a tfjs layer on x and read the result. */
 function applyLayer(l: tf.layers.Layer, x: Tensor): Tensor {
-  return tf.tidy(() => Tensor.fromTf(l.apply(x.toTf<tf.Tensor>(tf)) as tf.Tensor));
+  return viaTf([x], (tx) => l.apply(tx) as tf.Tensor);
 }
 
 for (const backend of CI_BACKENDS) {
@@ -68,10 +69,8 @@ for (const backend of CI_BACKENDS) {
       const { out, cache } = conv2dIm2col(x, w, b, { stride: s, pad: p });
       const dout = Tensor.fromArray(randn32(out.size, 4), out.shape);
       const ours = conv2dBackwardIm2col(dout, cache);
-      const theirs = tf.tidy(() => {
-        const f = (tx: tf.Tensor, tw: tf.Tensor, tb: tf.Tensor) => tf.add(tf.conv2d(tx as tf.Tensor4D, tw as tf.Tensor4D, s, p), tb);
-        return tf.grads(f)([x, w, b].map((t) => t.toTf<tf.Tensor>(tf)), dout.toTf<tf.Tensor>(tf)).map((g) => Tensor.fromTf(g));
-      });
+      const f = (tx: tf.Tensor, tw: tf.Tensor, tb: tf.Tensor) => tf.add(tf.conv2d(tx as tf.Tensor4D, tw as tf.Tensor4D, s, p), tb);
+      const theirs = viaTf([x, w, b, dout], (tx, tw, tb, td) => tf.grads(f)([tx, tw, tb], td));
       const what = `x=[${xs}] w=[${ws}] s=${s} p=${p}`;
       assertClose(ours.dx.data, theirs[0].data, 1e-5, `${what} dx`);
       assertClose(ours.dw.data, theirs[1].data, 1e-5, `${what} dw`);
@@ -81,7 +80,7 @@ for (const backend of CI_BACKENDS) {
     const xi = Tensor.fromArray(Array.from(randn32(2 * 8 * 8 * 3, 6), (v) => Math.round(v)), [2, 8, 8, 3]);
     const mp = maxPoolForward(xi, { size: 2 });
     const dpool = Tensor.fromArray(randn32(mp.out.size, 7), mp.out.shape);
-    const tfDx = tf.tidy(() => Tensor.fromTf(tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, "valid"))(xi.toTf<tf.Tensor>(tf), dpool.toTf<tf.Tensor>(tf))));
+    const tfDx = viaTf([xi, dpool], (tx, td) => tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, "valid"))(tx, td));
     assertClose(maxPoolBackward(dpool, mp.cache).dx.data, tfDx.data, 1e-7, "maxPoolBackward with ties (the first maximum wins)");
     // dense
     const xd = Tensor.fromArray(randn32(16 * 30, 8), [16, 30]);
@@ -89,7 +88,7 @@ for (const backend of CI_BACKENDS) {
     const bd = Tensor.fromArray(randn32(10, 10), [10]);
     const dd = Tensor.fromArray(randn32(160, 11), [16, 10]);
     const g = denseBackward(dd, denseForward(xd, Wd, bd).cache);
-    const tg = tf.tidy(() => tf.grads((a: tf.Tensor, v: tf.Tensor, c: tf.Tensor) => tf.add(tf.matMul(a, v), c))([xd, Wd, bd].map((t) => t.toTf<tf.Tensor>(tf)), dd.toTf<tf.Tensor>(tf)).map((t) => Tensor.fromTf(t)));
+    const tg = viaTf([xd, Wd, bd, dd], (a, v, c, d) => tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.add(tf.matMul(p, q), r))([a, v, c], d));
     assertClose(g.dx.data, tg[0].data, 1e-5, "dense dx");
     assertClose(g.dW.data, tg[1].data, 1e-5, "dense dW");
     assertClose(g.db.data, tg[2].data, 1e-5, "dense db");
@@ -100,11 +99,9 @@ for (const backend of CI_BACKENDS) {
     const logits = Tensor.fromArray(randn32(160, 12, 3), [16, 10]);
     const labels = Array.from({ length: 16 }, (_, i) => (i * 7) % 10);
     const ours = softmaxCrossEntropy(logits, labels);
-    const [loss, grad] = tf.tidy(() => {
-      const y = tf.oneHot(tf.tensor1d(labels, "int32"), 10);
-      const f = (z: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, z);
-      const z = logits.toTf<tf.Tensor>(tf);
-      return [Tensor.fromTf(f(z)), Tensor.fromTf(tf.grad(f)(z))];
+    const [loss, grad] = viaTf([logits, oneHot(labels, 10)], (z, y) => {
+      const f = (t: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, t);
+      return [f(z), tf.grad(f)(z)];
     });
     assert.ok(Math.abs(ours.loss - loss.item()) <= 1e-6 * Math.max(1, loss.item()), `loss ${ours.loss} vs ${loss.item()}`);
     assertClose(ours.dlogits.data, grad.data, 1e-6, "dlogits");
