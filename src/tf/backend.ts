@@ -50,7 +50,7 @@ export interface BackendInfo {
   forced: boolean;
   /** the faster backends that were tried before it and skipped, with their reasons */
   skipped: BackendAttempt[];
-  /** details of the one in use, e.g. "SIMD, 1 thread, 5 training kernels from ./wasm-grads" */
+  /** details of the one in use, e.g. "SIMD, 1 thread, 6 training kernels from ./wasm-grads" */
   detail: string;
   /** the one-line report (see backendReport) */
   report: string;
@@ -275,7 +275,7 @@ export function backendInfo(): BackendInfo | null {
 
 /**
  * One line: the backend in use, and why each faster one was skipped, e.g.
- * "TensorFlow.js backend: wasm (SIMD, 1 thread, 5 training kernels from ./wasm-grads) — skipped
+ * "TensorFlow.js backend: wasm (SIMD, 1 thread, 6 training kernels from ./wasm-grads) — skipped
  * node-gpu: not installed (…); node: not installed (…)".
  */
 export function backendReport(): string {

@@ -55,7 +55,7 @@ test("no DL_BACKEND: the first of node-gpu, node, wasm, cpu that loads, with one
 test("wasm in use: SIMD and the training kernels of wasm-grads are reported", async () => {
   const info = await initBackend({ backend: "wasm" });
   assert.equal(tf.getBackend(), "wasm");
-  assert.match(info.detail, /SIMD, 1 thread, 5 training kernels/);
+  assert.match(info.detail, /SIMD, 1 thread, 6 training kernels/);
   assert.ok(fs.existsSync(path.join(wasmDir(), "tfjs-backend-wasm-simd.wasm")), "the .wasm files are found offline, next to the package");
 });
 

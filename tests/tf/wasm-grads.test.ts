@@ -47,12 +47,12 @@ async function checkConv(c: ConvCase, seed: number): Promise<void> {
   assertClose(wasm.dw, cpu.dw, 1e-5, `${name(c)} dw`);
 }
 
-test("registerWasmGradients adds Conv2DBackpropFilter and replaces the slow kernels (and the bias Add), once", async () => {
+test("registerWasmGradients adds Conv2DBackpropFilter and replaces the slow kernels (and a bias's Add and Sum), once", async () => {
   await use("wasm");
   const list = registerWasmGradients();
   assert.deepEqual(
     list.map((k) => `${k.kernelName}:${k.action}`),
-    ["Conv2DBackpropFilter:added", "Conv2DBackpropInput:replaced", "MaxPoolGrad:replaced", "BatchMatMul:replaced", "Add:replaced"],
+    ["Conv2DBackpropFilter:added", "Conv2DBackpropInput:replaced", "MaxPoolGrad:replaced", "BatchMatMul:replaced", "Add:replaced", "Sum:replaced"],
   );
   assert.equal(registerWasmGradients(), list, "a second call changes nothing");
   assert.equal(wasmGradientKernels(), list);
@@ -178,6 +178,33 @@ test("add wasm = cpu: a bias [C] on x [..., C] either side, and other broadcasts
     const wasm = await addAll("wasm", as, bs);
     // db sums up to 50,176 values in float32, in another order on each backend
     ["out", "da", "db"].forEach((what, i) => assertClose(wasm[i], cpu[i], i === 2 ? 1e-5 : 1e-6, `a=[${as}] b=[${bs}] ${what}`));
+  }
+});
+
+/** Sums of x over `axis` on `backend`. */
+async function sums(backend: "wasm" | "cpu", shape: number[], axis: number[], keepDims: boolean): Promise<{ shape: number[]; values: Float32Array }> {
+  await use(backend);
+  return tf.tidy(() => {
+    const s = tf.sum(tf.tensor(randn32(prod(shape), 4), shape), axis, keepDims);
+    return { shape: s.shape, values: s.dataSync() as Float32Array };
+  });
+}
+
+test("sum wasm = cpu: over n, h, w of [N, H, W, C] (a conv bias's gradient), keepDims or not, and other axes left to the backend", async () => {
+  const cases: [number[], number[], boolean][] = [
+    [[64, 28, 28, 6], [0, 1, 2], false],
+    [[32, 26, 26, 25], [2, 0, 1], true],
+    [[3, 5, 7, 2], [0, 1, 2], false],
+    [[3, 5, 7, 2], [0, 1], false],
+    [[3, 5, 7, 2], [3], true],
+    [[64, 120], [0], false],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    const cpu = await sums("cpu", shape, axis, keepDims);
+    const wasm = await sums("wasm", shape, axis, keepDims);
+    assert.deepEqual(wasm.shape, cpu.shape);
+    // sums of up to 50,176 float32 values, added in another order
+    assertClose(wasm.values, cpu.values, 1e-5, `x=[${shape}] axis=[${axis}] keepDims=${keepDims}`);
   }
 });
 
