@@ -37,6 +37,8 @@ export interface ExecuteOptions {
   env?: NodeJS.ProcessEnv;
   /** A Python with nbclient. Default `findPython()`. */
   python?: string;
+  /** Run the notebook once more when tslab's compiler glitches (see TSLAB_GLITCH). Default true. */
+  retryGlitch?: boolean;
 }
 
 /** What one notebook's run took. */
@@ -49,6 +51,8 @@ export interface NotebookRun {
   kernelSeconds: number;
   /** time per code cell, by index in the notebook (0-based) */
   cells: { index: number; seconds: number }[];
+  /** true when a tslab glitch made the first run fail and this is the second one */
+  retried: boolean;
 }
 
 /** A notebook that did not run through: where and why. */
@@ -104,7 +108,7 @@ function formatFailure(
   const out = [
     `${rel} failed ${where}${kind === "timeout" ? " (time limit)" : ""}:`,
     ...(cell >= 0 ? shown : []),
-    `  ${ename}: ${evalue}`,
+    `  ${ename}: ${evalue.length > 500 ? `${evalue.slice(0, 500)} … (${evalue.length - 500} more characters)` : evalue}`,
     ...(kind === "error" ? tb.map((l) => `    ${l}`) : []),
     `  executed copy (outputs up to the failure): ${shortPath(outPath)}`,
   ];
@@ -170,6 +174,22 @@ interface Report {
  * write the executed copy; resolve with the timings or reject with a `NotebookError`.
  */
 export async function executeNotebook(notebookPath: string, options: ExecuteOptions = {}): Promise<NotebookRun> {
+  try {
+    return await executeOnce(notebookPath, options);
+  } catch (e) {
+    if (!(e instanceof NotebookError) || !TSLAB_GLITCH.test(e.evalue) || options.retryGlitch === false) throw e;
+    console.warn(`${shortPath(e.notebook)}: cell ${e.cell + 1} hit a tslab glitch ("${e.evalue}": its incremental compiler saw a watched file such as dist/*.d.ts change during the run); running the notebook once more`);
+    return { ...(await executeOnce(notebookPath, options)), retried: true };
+  }
+}
+
+/**
+ * tslab's own compiler state breaking, not the lesson: it throws these when a file it watches
+ * changes while a cell is compiled (e.g. dist/ rebuilt during a run).
+ */
+const TSLAB_GLITCH = /Unexpected pending rebuildTimer|rebuildTimer is not set properly|clearing unexpected tiemr/;
+
+async function executeOnce(notebookPath: string, options: ExecuteOptions): Promise<NotebookRun> {
   const fn = "executeNotebook";
   if (typeof notebookPath !== "string" || !notebookPath.endsWith(".ipynb")) {
     throw new InputError(fn, "path", "a path to an .ipynb file", describe(notebookPath));
@@ -223,7 +243,7 @@ export async function executeNotebook(notebookPath: string, options: ExecuteOpti
       ? " (install the kernelspec: npm run lessons sets it up)" : "";
     throw new NotebookError(notebook, e.cell, e.source, e.ename, evalue + hint, traceback, e.kind, outPath, seconds, codeCell);
   }
-  return { notebook, outPath, seconds, kernelSeconds: report.kernel_seconds, cells: report.cells };
+  return { notebook, outPath, seconds, kernelSeconds: report.kernel_seconds, cells: report.cells, retried: false };
 }
 
 export interface ExecuteManyOptions extends Omit<ExecuteOptions, "outPath"> {
