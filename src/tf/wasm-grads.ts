@@ -89,13 +89,15 @@ type ConvGradAttrs = {
   dimRoundingMode?: "floor" | "round" | "ceil";
 };
 
+/** The backend's Conv2D (XNNPACK) reads NHWC only. */
 function checkNhwc(kernel: string, dataFormat: unknown): void {
   if (dataFormat !== undefined && dataFormat !== "NHWC" && dataFormat !== "channelsLast") {
     throw new Error(`${kernel} (wasm, dl-lessons): only NHWC data is supported, got dataFormat ${String(dataFormat)}`);
   }
 }
 
-function one<T>(v: Info | Info[]): Info {
+/** The single output of a kernel. */
+function one(v: Info | Info[]): Info {
   return Array.isArray(v) ? v[0] : v;
 }
 

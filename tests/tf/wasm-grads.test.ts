@@ -239,3 +239,29 @@ test("model.fit trains the lecture's CNN and LeNet-5 (28 and 32) on wasm with th
     assert.ok(wasm[1] < wasm[0], `${what}: the loss goes down (${wasm.map((v) => v.toFixed(4))})`);
   }
 });
+
+test("no leak in the wasm heap: the backend holds as many buffers after 20 training steps as before (LeNet-5, the lecture's CNN, a stride-2 'same' CNN)", async () => {
+  await use("wasm");
+  const backend = tf.backend() as unknown as { dataIdMap: { numDataIds(): number } };
+  const strided = () => {
+    const m = tf.sequential();
+    m.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, strides: 2, padding: "same", activation: "relu" }));
+    m.add(tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: "same" }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 10 }));
+    return m;
+  };
+  for (const [what, model] of [["lenet5", lenet5({ output: "linear" })], ["lectureCnn", lectureCnn({ output: "linear" })], ["strided", strided()]] as const) {
+    const opt = tf.train.adam(1e-3);
+    const x = tf.tensor4d(Float32Array.from(randn32(8 * 784, 9), Math.abs), [8, 28, 28, 1]);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], "int32"), 10);
+    const step = () => tf.dispose(opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar, true));
+    step(); // optimizer slots and cached buffers come into being
+    const before = [backend.dataIdMap.numDataIds(), tf.memory().numTensors];
+    for (let i = 0; i < 20; i++) step();
+    assert.deepEqual([backend.dataIdMap.numDataIds(), tf.memory().numTensors], before, `${what}: [wasm buffers, tensors]`);
+    tf.dispose([x, y]);
+    opt.dispose();
+    model.dispose();
+  }
+});
