@@ -268,6 +268,16 @@ export async function ensureBackend(): Promise<BackendInfo> {
   return initBackend();
 }
 
+/**
+ * Throw unless a backend is running (chosen by initBackend, or set with tf.setBackend): without one,
+ * TensorFlow.js would quietly start its slowest backend, cpu, on first use.
+ */
+export function requireBackend(fn: string): void {
+  if (current !== null) return;
+  if ((tf.engine() as unknown as { backendInstance: unknown }).backendInstance != null) return;
+  throw new Error(`${fn}: no TensorFlow.js backend is running yet: first run \`await initBackend()\` (it starts the fastest that loads here; ${BACKEND_ENV} can force one)`);
+}
+
 /** What initBackend chose last (null before the first call). */
 export function backendInfo(): BackendInfo | null {
   return current;

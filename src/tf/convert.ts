@@ -9,9 +9,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, InputError } from "../errors";
 import { checkTensor, checkTensorFinite, Tensor } from "../tensor";
+import { requireBackend } from "./backend";
 
 /** A float32 tf.Tensor with the values and shape of `t`; the caller owns it (dispose it). */
 export function toTfTensor(t: Tensor): tf.Tensor {
+  requireBackend("toTfTensor");
   checkTensor("toTfTensor", "t", t);
   return tf.tensor(Float32Array.from(t.data), [...t.shape], "float32");
 }
@@ -36,6 +38,7 @@ export function fromTfTensor(t: tf.Tensor, opts: { dispose?: boolean } = {}): Te
 export function viaTf(inputs: readonly Tensor[], fn: (...xs: tf.Tensor[]) => tf.Tensor): Tensor;
 export function viaTf(inputs: readonly Tensor[], fn: (...xs: tf.Tensor[]) => tf.Tensor[]): Tensor[];
 export function viaTf(inputs: readonly Tensor[], fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Tensor | Tensor[] {
+  requireBackend("viaTf");
   if (!Array.isArray(inputs)) throw new InputError("viaTf", "inputs", "an array of Tensors", describe(inputs));
   inputs.forEach((t, i) => checkTensor("viaTf", `inputs[${i}]`, t));
   if (typeof fn !== "function") throw new InputError("viaTf", "fn", "a function of tf.Tensors", describe(fn));

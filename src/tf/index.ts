@@ -3,7 +3,7 @@
  * from `Tensor`, the lecture's CNN, LeNet-5 and AlexNet with their summaries, training on digits,
  * and pictures of what a CNN learned.
  */
-export { initBackend, ensureBackend, backendInfo, backendReport, wasmDir, BACKEND_ORDER, BACKEND_ENV } from "./backend";
+export { initBackend, ensureBackend, requireBackend, backendInfo, backendReport, wasmDir, BACKEND_ORDER, BACKEND_ENV } from "./backend";
 export type { BackendName, BackendInfo, BackendAttempt, BackendOptions } from "./backend";
 export { registerWasmGradients, wasmGradientKernels } from "./wasm-grads";
 export type { WasmGradientKernel } from "./wasm-grads";

@@ -15,6 +15,7 @@ import pl from "nodejs-polars";
 import { checkInt, describe, fmtShape, InputError } from "../errors";
 import { kerasShape, type SummaryRow } from "../network";
 import { Tensor } from "../tensor";
+import { requireBackend } from "./backend";
 
 /** Options shared by the model builders; defaults in brackets. */
 export interface ModelOptions {
@@ -40,7 +41,9 @@ export interface LeNet5Options extends ModelOptions {
   output?: "softmax" | "linear";
 }
 
+/** The seed of a builder's options, checked (and a backend to hold the weights). */
 function checkSeed(fn: string, opts: ModelOptions): number {
+  requireBackend(fn);
   if (opts === null || typeof opts !== "object") throw new InputError(fn, "opts", "an options object", describe(opts));
   const seed = opts.seed ?? 0;
   checkInt(fn, "opts.seed", seed, 0);

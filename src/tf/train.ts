@@ -19,7 +19,7 @@ import { checkInt, describe, InputError } from "../errors";
 import { Random } from "../random";
 import { Tensor } from "../tensor";
 import { confusionMatrix, historyFrame, type History, type HistoryRow, type StopReason, type TrainCallback, type TrainProgress } from "../train";
-import { ensureBackend } from "./backend";
+import { ensureBackend, requireBackend } from "./backend";
 import { batchTensor, float32Of, oneHotTf } from "./convert";
 import { checkModelTensor, inputShapeOf } from "./models";
 
@@ -252,6 +252,7 @@ function predictTf(model: tf.LayersModel, xs: Float32Array, rowShape: number[], 
  */
 export function evaluateModel(model: tf.LayersModel, data: DigitData, batchSize = 500): Evaluation {
   const fn = "evaluateModel";
+  requireBackend(fn);
   const k = classesOf(fn, model);
   const kind = outputKind(fn, model);
   const d = checkData(fn, "data", model, data, k);
@@ -277,6 +278,7 @@ export function evaluateModel(model: tf.LayersModel, data: DigitData, batchSize 
 /** The model's outputs (probabilities or scores) for images x [N, …] as a Tensor [N, K]. */
 export function predictModel(model: tf.LayersModel, x: Tensor, batchSize = 500): Tensor {
   const fn = "predictModel";
+  requireBackend(fn);
   checkModelTensor(fn, "x", model, x);
   checkInt(fn, "batchSize", batchSize);
   const n = x.shape[0];

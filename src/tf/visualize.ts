@@ -11,10 +11,12 @@ import * as tf from "@tensorflow/tfjs";
 import { checkInt, checkNumber, describe, fmtShape, InputError } from "../errors";
 import { Random } from "../random";
 import { Tensor } from "../tensor";
+import { requireBackend } from "./backend";
 import { fromTfTensor } from "./convert";
 import { checkModelInput, inputShapeOf } from "./models";
 
 function checkModel(fn: string, model: unknown): asserts model is tf.LayersModel {
+  requireBackend(fn);
   if (!(model instanceof tf.LayersModel)) throw new InputError(fn, "model", "a TensorFlow.js LayersModel (e.g. lectureCnn())", describe(model));
 }
 

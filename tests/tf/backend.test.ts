@@ -9,6 +9,9 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../../src/errors";
 import { BACKEND_ENV, BACKEND_ORDER, backendInfo, backendReport, ensureBackend, initBackend, wasmDir } from "../../src/tf/backend";
+import { toTfTensor } from "../../src/tf/convert";
+import { lectureCnn } from "../../src/tf/models";
+import { Tensor } from "../../src/tensor";
 
 const saved = process.env[BACKEND_ENV];
 afterEach(() => {
@@ -26,9 +29,12 @@ function installed(pkg: string): boolean {
   }
 }
 
-test("before any choice, backendReport says none is chosen and how to choose", () => {
+test("before any choice, backendReport says none is chosen and how to choose; building a model asks for initBackend()", () => {
   assert.equal(backendInfo(), null);
   assert.match(backendReport(), /none chosen yet.*initBackend\(\).*DL_BACKEND/);
+  // rather than tfjs quietly starting its slowest backend, cpu
+  assert.throws(() => lectureCnn(), /^Error: lectureCnn: no TensorFlow\.js backend is running yet: first run `await initBackend\(\)`/);
+  assert.throws(() => toTfTensor(Tensor.zeros([1])), /toTfTensor: no TensorFlow\.js backend is running yet/);
 });
 
 test("no DL_BACKEND: the first of node-gpu, node, wasm, cpu that loads, with one reason per skipped backend", async () => {

@@ -255,7 +255,7 @@ test("no leak in the wasm heap: the backend holds as many buffers after 20 train
     const opt = tf.train.adam(1e-3);
     const x = tf.tensor4d(Float32Array.from(randn32(8 * 784, 9), Math.abs), [8, 28, 28, 1]);
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], "int32"), 10);
-    const step = () => tf.dispose(opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar, true));
+    const step = () => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar, true)?.dispose();
     step(); // optimizer slots and cached buffers come into being
     const before = [backend.dataIdMap.numDataIds(), tf.memory().numTensors];
     for (let i = 0; i < 20; i++) step();
