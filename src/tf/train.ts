@@ -64,17 +64,6 @@ export interface Evaluation {
   confusion: number[][];
 }
 
-/** The Float32Array of a dataset's images, converted once per Tensor. */
-const f32 = new WeakMap<Tensor, Float32Array>();
-function valuesOf(fn: string, arg: string, x: Tensor): Float32Array {
-  let v = f32.get(x);
-  if (!v) {
-    v = float32Of(fn, arg, x);
-    f32.set(x, v);
-  }
-  return v;
-}
-
 function checkData(fn: string, arg: string, model: tf.LayersModel, data: unknown, k: number): DigitData {
   if (data === null || typeof data !== "object") throw new InputError(fn, arg, "{ x: Tensor [N, H, W, C], labels }", describe(data));
   const d = data as DigitData;
@@ -156,7 +145,7 @@ export async function fitDigits(model: tf.LayersModel, data: DigitData, opts: Fi
   const optimizer = makeOptimizer(fn, opts);
 
   const rowShape = inputShapeOf(model);
-  const xs = valuesOf(fn, "data.x", train.x);
+  const xs = float32Of(fn, "data.x", train.x);
   const n = train.x.shape[0];
   const perEpoch = Math.ceil(n / batchSize);
   const scratch = new Float32Array(Math.min(n, batchSize) * xs.length / n);
@@ -258,7 +247,7 @@ export function evaluateModel(model: tf.LayersModel, data: DigitData, batchSize 
   const d = checkData(fn, "data", model, data, k);
   checkInt(fn, "batchSize", batchSize);
   const n = d.x.shape[0];
-  const outs = predictTf(model, valuesOf(fn, "data.x", d.x), inputShapeOf(model), n, batchSize);
+  const outs = predictTf(model, float32Of(fn, "data.x", d.x), inputShapeOf(model), n, batchSize);
   let lossSum = 0;
   const predictions: number[] = [];
   let s = 0;
@@ -282,7 +271,7 @@ export function predictModel(model: tf.LayersModel, x: Tensor, batchSize = 500):
   checkModelTensor(fn, "x", model, x);
   checkInt(fn, "batchSize", batchSize);
   const n = x.shape[0];
-  const outs = predictTf(model, valuesOf(fn, "x", x), inputShapeOf(model), n, batchSize);
+  const outs = predictTf(model, float32Of(fn, "x", x), inputShapeOf(model), n, batchSize);
   const k = outs[0].shape[1];
   const all = new Float64Array(n * k);
   let off = 0;
