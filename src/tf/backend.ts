@@ -262,10 +262,18 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendInf
   throw new Error(`initBackend: no TensorFlow.js backend loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")}`);
 }
 
-/** The backend in use, starting the best one on first use. */
-export async function ensureBackend(): Promise<BackendInfo> {
-  if (current && tf.getBackend() === current.tfName) return current;
-  return initBackend();
+/** True when TensorFlow.js has a backend running (ours, or one set with tf.setBackend). */
+function running(): boolean {
+  return (tf.engine() as unknown as { backendInstance: unknown }).backendInstance != null;
+}
+
+/**
+ * Start the best backend (initBackend()) when none is running yet; leave a running one alone, also
+ * one set with tf.setBackend. Resolves to what initBackend chose last (null if it never ran).
+ */
+export async function ensureBackend(): Promise<BackendInfo | null> {
+  if (current === null && !running()) return initBackend();
+  return current;
 }
 
 /**
@@ -273,8 +281,7 @@ export async function ensureBackend(): Promise<BackendInfo> {
  * TensorFlow.js would quietly start its slowest backend, cpu, on first use.
  */
 export function requireBackend(fn: string): void {
-  if (current !== null) return;
-  if ((tf.engine() as unknown as { backendInstance: unknown }).backendInstance != null) return;
+  if (current !== null || running()) return;
   throw new Error(`${fn}: no TensorFlow.js backend is running yet: first run \`await initBackend()\` (it starts the fastest that loads here; ${BACKEND_ENV} can force one)`);
 }
 

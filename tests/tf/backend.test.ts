@@ -126,3 +126,10 @@ test("tfjs-node and tfjs-node-gpu are optional dependencies: the project install
   }
   assert.ok("@tensorflow/tfjs-backend-wasm" in pkg.dependencies, "the wasm backend always installs");
 });
+
+test("ensureBackend (as fitDigits calls it) leaves a backend set with tf.setBackend alone", async () => {
+  await initBackend({ backend: "wasm" });
+  await tf.setBackend("cpu");
+  await ensureBackend();
+  assert.equal(tf.getBackend(), "cpu");
+});
