@@ -29,3 +29,6 @@ export * from "./data";
 
 // Vega-Lite v5 chart builders (pure: they return specs; kernel-helpers/show draws them)
 export * from "./charts";
+
+// Chapters 10–11: the TensorFlow.js side (best backend, Keras-style models, training, what a CNN learned)
+export * from "./tf";

@@ -242,15 +242,7 @@ export class Network {
 
   /** The Keras-style summary as a DataFrame (columns layer, type, output_shape, params), with a "Total" row. */
   summary(inputShape: readonly number[]): pl.DataFrame {
-    const rows = this.summaryRows(inputShape);
-    const total = rows.reduce((s, r) => s + r.params, 0);
-    const all = [...rows, { layer: "Total", type: "", output_shape: "", params: total }];
-    return pl.DataFrame([
-      pl.Series("layer", all.map((r) => r.layer)),
-      pl.Series("type", all.map((r) => r.type)),
-      pl.Series("output_shape", all.map((r) => r.output_shape)),
-      pl.Series("params", all.map((r) => r.params), pl.Int64),
-    ]);
+    return summaryFrame(this.summaryRows(inputShape));
   }
 
   // ---------------------------------------------------------------- loss, gradient, prediction
@@ -364,4 +356,19 @@ function countEqual(a: readonly number[], b: readonly number[]): number {
   let c = 0;
   for (let i = 0; i < a.length; i++) if (a[i] === b[i]) c++;
   return c;
+}
+
+/**
+ * Summary rows as a Keras-style DataFrame (columns layer, type, output_shape, params) with a
+ * "Total" row: the one table builder behind Network.summary and the TensorFlow.js models' summaries.
+ */
+export function summaryFrame(rows: readonly SummaryRow[]): pl.DataFrame {
+  const total = rows.reduce((s, r) => s + r.params, 0);
+  const all = [...rows, { layer: "Total", type: "", output_shape: "", params: total }];
+  return pl.DataFrame([
+    pl.Series("layer", all.map((r) => r.layer)),
+    pl.Series("type", all.map((r) => r.type)),
+    pl.Series("output_shape", all.map((r) => r.output_shape)),
+    pl.Series("params", all.map((r) => r.params), pl.Int64),
+  ]);
 }

@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import pl from "nodejs-polars";
 import { checkInt, describe, fmtShape, InputError } from "../errors";
-import { kerasShape, type SummaryRow } from "../network";
+import { kerasShape, summaryFrame, type SummaryRow } from "../network";
 import { Tensor } from "../tensor";
 import { requireBackend } from "./backend";
 
@@ -293,16 +293,7 @@ export function modelSummary(model: tf.LayersModel): pl.DataFrame {
 }
 
 /** LayerRow[] (e.g. alexnetTable()) as a DataFrame with a "Total" row, as Network.summary builds it. */
-export function rowsFrame(rows: readonly LayerRow[]): pl.DataFrame {
-  const total = rows.reduce((s, r) => s + r.params, 0);
-  const all = [...rows, { layer: "Total", type: "", output_shape: "", params: total }];
-  return pl.DataFrame([
-    pl.Series("layer", all.map((r) => r.layer)),
-    pl.Series("type", all.map((r) => r.type)),
-    pl.Series("output_shape", all.map((r) => r.output_shape)),
-    pl.Series("params", all.map((r) => r.params), pl.Int64),
-  ]);
-}
+export const rowsFrame = summaryFrame;
 
 /** The shape of one example the model takes, e.g. [28, 28, 1]. */
 export function inputShapeOf(model: tf.LayersModel): number[] {
