@@ -674,8 +674,12 @@ const STYLE_CSS = `/* dl-lessons site: a readable column of prose, code cells se
   --out-bg: #ffffff;
   --out-rule: #e4e8ec;
   --warn-bg: #fff8e6;
+  /* prose keeps a reading measure; code and outputs (charts, tables) get the whole page width */
   --column: 46rem;
+  --page: 58rem;
 }
+.index-page { --page: var(--column); }
+.markdown-cell, .lesson-title, .toc { max-width: var(--column); }
 * { box-sizing: border-box; }
 html { font-size: 17px; }
 body {
@@ -692,13 +696,13 @@ code, pre, kbd { font-family: "DejaVu Sans Mono", "SFMono-Regular", Menlo, Conso
 
 .site-header {
   display: flex; justify-content: space-between; align-items: baseline;
-  max-width: calc(var(--column) + 4rem); margin: 0 auto; padding: 1rem 2rem 0.6rem;
+  max-width: calc(var(--page) + 4rem); margin: 0 auto; padding: 1rem 2rem 0.6rem;
   border-bottom: 1px solid var(--rule);
 }
 .site-name { font-weight: 700; color: var(--text); letter-spacing: 0.01em; }
 .site-header .where { color: var(--muted); font-size: 0.85rem; }
 
-main { max-width: calc(var(--column) + 4rem); margin: 0 auto; padding: 0 2rem 2rem; }
+main { max-width: calc(var(--page) + 4rem); margin: 0 auto; padding: 0 2rem 2rem; }
 h1, h2, h3, h4 { line-height: 1.25; margin: 2rem 0 0.8rem; font-weight: 650; }
 h1 { font-size: 2rem; margin-top: 1.2rem; }
 h2 { font-size: 1.45rem; padding-bottom: 0.25rem; border-bottom: 1px solid var(--rule); }
@@ -755,7 +759,7 @@ figure.chart.embedded .chart-fallback { display: none; }
 .vega-embed summary { opacity: 0.5; }
 
 /* Lesson navigation */
-.pager { display: grid; grid-template-columns: 1fr auto 1fr; align-items: center; gap: 1rem; max-width: calc(var(--column) + 4rem); margin: 0.8rem auto; padding: 0 2rem; font-size: 0.9rem; }
+.pager { display: grid; grid-template-columns: 1fr auto 1fr; align-items: center; gap: 1rem; max-width: calc(var(--page) + 4rem); margin: 0.8rem auto; padding: 0 2rem; font-size: 0.9rem; }
 .pager .up { grid-column: 2; color: var(--muted); }
 .pager .prev, .pager .next { display: flex; flex-direction: column; }
 .pager .prev { grid-column: 1; }
@@ -781,7 +785,7 @@ ol.chapters .summary { display: block; color: var(--muted); font-size: 0.92rem; 
 .index .pager { padding: 0; grid-template-columns: 1fr 1fr; }
 .index .pager .next { grid-column: 2; }
 
-.site-footer { max-width: calc(var(--column) + 4rem); margin: 1rem auto 2rem; padding: 1rem 2rem 0; border-top: 1px solid var(--rule); color: var(--muted); font-size: 0.8rem; }
+.site-footer { max-width: calc(var(--page) + 4rem); margin: 1rem auto 2rem; padding: 1rem 2rem 0; border-top: 1px solid var(--rule); color: var(--muted); font-size: 0.8rem; }
 
 @media (max-width: 60rem) {
   .prompt { position: static; display: block; margin-bottom: 0.1rem; }
