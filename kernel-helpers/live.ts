@@ -1,7 +1,9 @@
 /**
  * Live training output: ONE chart (loss and accuracy, training vs validation, per epoch) and ONE
  * progress line (epoch e/E, batch b/B, loss, time left), both replaced in place (a display id
- * and update_display_data), instead of hundreds of outputs.
+ * and update_display_data), instead of hundreds of outputs. The last state of both outputs holds
+ * no wall-clock value ("done · 3/3 epochs · loss 0.2100 · …"): an executed lesson saves the same
+ * outputs on every run. Times appear only in the lines drawn while training.
  *
  *   const live = liveTraining({ epochs: 10 });
  *   const history = await train(net, data, { epochs: 10, optimizer, validation, ...live });
@@ -234,12 +236,14 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
       const left = (p.elapsed / done) * (total - done);
       return `training · ${where} · ${metrics()} · ${fmtTime(p.elapsed)} elapsed · ~${fmtTime(left)} left${E ? "" : " in this epoch"}`;
     }
+    // the final line is part of the saved notebook: no wall-clock value in it, so that two runs
+    // of a lesson give the same outputs (the time is only in the lines drawn while training)
     const why =
-      state === "done" ? `done · ${epochs}` :
+      state === "done" ? `done · ${n}${E ? `/${E}` : ""} epoch${(E ?? n) === 1 ? "" : "s"}` :
       state === "interrupted" ? `interrupted at ${where} · the history keeps ${epochs}` :
       reason === "early" ? `stopped early (val_loss stopped improving) after ${epochs}` :
       `stopped at ${where} · the history keeps ${epochs}`;
-    return `${why} · ${metrics()} · ${fmtTime(p.elapsed)}`;
+    return `${why} · ${metrics()}`;
   };
 
   const progressBundle = () => {
@@ -315,7 +319,8 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
     last = p;
     if (state === "waiting") state = "running";
     if (closed) return;
-    if (!inKernel) console.log(`epoch ${p.epoch}${o.epochs ? `/${o.epochs}` : ""} · ${metrics()} · ${fmtTime(p.elapsed)}`);
+    // printed lines stay as they are: no wall-clock value in them either
+    if (!inKernel) console.log(`epoch ${p.epoch}${o.epochs ? `/${o.epochs}` : ""} · ${metrics()}`);
     // the last epoch ends the display now, before the cell finishes, even for a training loop
     // that does not set history.stopped (the final chart is drawn whatever the throttle)
     if (o.epochs !== null && p.epoch >= o.epochs) return end("done");

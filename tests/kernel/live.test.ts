@@ -53,6 +53,9 @@ function finalOutputs(sent: Sent[]): { id: string; data: Record<string, unknown>
   return [...outs.values()];
 }
 
+/** A duration as the progress line writes one ("3 s", "1 min 05 s", "2 h 00 min"), or the words around it. */
+const WALL_CLOCK = /\d+ (s|min|h)\b|elapsed|left/;
+
 const xorNet = () => new Network([new Dense(2, 8, { seed: 1 }), new Tanh(), new Dense(8, 2, { seed: 2 })]);
 
 /** The chart's points: { x: epoch, metric, y }. */
@@ -77,7 +80,7 @@ describe("liveTraining with train (a stand-in writer)", () => {
     assert.deepEqual(Object.keys(chart.data).sort(), [VEGALITE, "image/png", "text/plain"]);
     assert.equal(history.stopped, "done");
     assert.equal(live.state, "done");
-    assert.match(progress.data["text/plain"] as string, /^done · 6 epochs · loss \d\.\d{4} · accuracy \d\.\d{4} · val_loss \d\.\d{4} · val_accuracy \d\.\d{4} · \d+ s$/);
+    assert.match(progress.data["text/plain"] as string, /^done · 6\/6 epochs · loss \d\.\d{4} · accuracy \d\.\d{4} · val_loss \d\.\d{4} · val_accuracy \d\.\d{4}$/);
     // progressEveryMs 0: a redraw per batch (10 per epoch) and per epoch, the last epoch's being the final one
     assert.equal(progress.updates, 6 * 10 + 6);
     assert.equal(chart.updates, 6, "chartEveryMs 0: a redraw per epoch, none at the end when nothing changed");
@@ -150,9 +153,46 @@ describe("liveTraining with train (a stand-in writer)", () => {
     await new Promise((r) => setImmediate(r));
     assert.equal(interruptGuardInstalled(), false);
     const [progress, chart] = finalOutputs(sent);
-    assert.match(progress.data["text/plain"] as string, /^done · 3 epochs · loss 0\.3333 · accuracy 0\.7500/);
+    assert.match(progress.data["text/plain"] as string, /^done · 3\/3 epochs · loss 0\.3333 · accuracy 0\.7500$/);
     assert.equal(chart.updates, 2, "epoch 1, then the last epoch");
     assert.equal(chartPoints(chart.data).length, 3 * 2);
+  });
+
+  test("the same 3 epochs, once fast (10 ms each) and once slow (an hour each): identical final outputs, time only while running", () => {
+    // a hand-written loop, so that only the elapsed time differs between the two runs
+    const run = (msPerBatch: number) => {
+      const sent = recorder();
+      const live = liveTraining({ epochs: 3, chartEveryMs: 0, progressEveryMs: 0, interrupt: false });
+      const history = { rows: [] as Record<string, number | null>[], batches: [], stopped: null as string | null, toDataFrame: () => { throw new Error("unused"); } };
+      let batches = 0;
+      for (let epoch = 1; epoch <= 3; epoch++) {
+        for (let batch = 1; batch <= 2; batch++) {
+          batches++;
+          live.onBatch({ epoch, batch, batches: 2, loss: 1 / (epoch + batch), accuracy: 0.5, val_loss: null, val_accuracy: null, elapsed: batches * msPerBatch, history } as never);
+        }
+        history.rows.push({ epoch, loss: 1 / epoch, accuracy: epoch / 4, val_loss: 2 / epoch, val_accuracy: epoch / 5, time_s: (batches * msPerBatch) / 1000 });
+        live.onEpoch({ epoch, batch: 2, batches: 2, loss: 1 / epoch, accuracy: epoch / 4, val_loss: 2 / epoch, val_accuracy: epoch / 5, elapsed: batches * msPerBatch, history } as never);
+      }
+      setDisplayWriter(null);
+      return { sent, outs: finalOutputs(sent) };
+    };
+    const fast = run(10);
+    const slow = run(3_600_000);
+    assert.equal(fast.outs.length, 2);
+    // the display ids are random: compare what the outputs hold, as Jupyter receives it (JSON)
+    const json = (r: typeof fast) => JSON.parse(JSON.stringify(r.outs.map((o) => o.data)));
+    assert.deepEqual(json(slow), json(fast));
+    const [progress, chart] = fast.outs;
+    assert.equal(progress.data["text/plain"], "done · 3/3 epochs · loss 0.3333 · accuracy 0.7500 · val_loss 0.6667 · val_accuracy 0.6000");
+    for (const o of [...fast.outs, ...slow.outs]) {
+      for (const [mime, v] of Object.entries(o.data)) if (mime !== "image/png") assert.doesNotMatch(JSON.stringify(v), WALL_CLOCK, `final ${mime}`);
+    }
+    assert.equal(chartPoints(chart.data).length, 3 * 4);
+    // while running, the line does say how long it has taken and how long is left
+    const running = slow.sent.map((s) => s.content.data["text/plain"] as string).filter((t) => t.startsWith("training"));
+    assert.ok(running.length >= 6, `${running.length} running lines`);
+    assert.match(running[0], /^training · epoch 1\/3 · batch 1\/2 · batch loss 0\.5000 · 1 h 00 min elapsed · ~5 h 00 min left$/);
+    assert.match(running[0], WALL_CLOCK);
   });
 
   test("stop(): ends training after the current batch, state 'stopped'; close() twice is harmless", async () => {
@@ -185,7 +225,8 @@ describe("liveTraining with train (a stand-in writer)", () => {
     }
     assert.equal(printed.length, 4);
     printed.slice(0, 3).forEach((l, i) => assert.match(l, new RegExp(`^epoch ${i + 1}/3 · loss \\d\\.\\d{4} · accuracy`)));
-    assert.match(printed[3], /^done · 3 epochs/);
+    assert.match(printed[3], /^done · 3\/3 epochs · loss \d\.\d{4} · accuracy \d\.\d{4}$/);
+    for (const l of printed) assert.doesNotMatch(l, WALL_CLOCK, l);
   });
 
   test("bad options are InputErrors naming liveTraining and the option", () => {
