@@ -3,8 +3,10 @@
  * the lecture printed, says so in one line, and throws when they disagree, so that the run of the
  * notebook (and CI) fails instead of teaching a wrong number.
  */
+import { inspect, type InspectOptions } from "node:util";
 import { Tensor } from "../src/tensor";
 import { InputError, describe } from "../src/errors";
+import { currentWriter, type WriteDisplayData } from "./display";
 
 export type Numbers = number | readonly number[] | readonly (readonly number[])[] | Tensor;
 
@@ -15,14 +17,67 @@ function flat(fn: string, arg: string, v: Numbers): number[] {
   throw new InputError(fn, arg, "a number, an array of numbers or a Tensor", describe(v));
 }
 
-export interface LectureCheck {
-  label: string;
-  computed: number[];
-  lecture: number[];
-  decimals: number;
-  ok: boolean;
-  /** the one line printed under the cell */
-  message: string;
+/** tslab's executor: it prints a cell's last value with console.log once the cell has run. */
+const TSLAB_EXECUTOR = /[\\/]tslab[\\/]dist[\\/]executor\.js/;
+
+/**
+ * What checkLecture returns: the comparison's fields, printed as its one-line message (in a
+ * template string, by console.log, and by tslab for a cell's last value).
+ */
+export class LectureCheck {
+  /** the cell whose output holds the line checkLecture printed (tslab's writer), null outside a kernel */
+  readonly #printedIn: WriteDisplayData | null;
+
+  constructor(
+    public label: string,
+    public computed: number[],
+    public lecture: number[],
+    public decimals: number,
+    public ok: boolean,
+    /** the one line printed under the cell */
+    public message: string,
+  ) {
+    this.#printedIn = currentWriter();
+  }
+
+  toString(): string {
+    return this.message;
+  }
+
+  /**
+   * console.log and tslab print the one line. When the check is the last line of a cell, tslab
+   * prints it again right under the line checkLecture already printed: that second print is
+   * left out (the empty string it becomes, and its newline), so the cell shows the line once.
+   */
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    if (this.#printedIn !== null && this.#printedIn === currentWriter() && depth === options.depth && byTslabResultPrint()) {
+      dropNextNewline();
+      return "";
+    }
+    return this.message;
+  }
+}
+
+/** The inspection runs inside tslab's print of a cell's last value. */
+function byTslabResultPrint(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  try {
+    return TSLAB_EXECUTOR.test(new Error().stack ?? "");
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** The next write to stdout is console.log's: skip it if it is the bare newline of an empty print. */
+function dropNextNewline(): void {
+  const out = process.stdout;
+  const write = out.write;
+  out.write = function (this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
+    out.write = write;
+    if (chunk === "\n") return true;
+    return (write as (...a: unknown[]) => boolean).call(out, chunk, ...rest);
+  } as typeof out.write;
 }
 
 /**
@@ -43,5 +98,5 @@ export function checkLecture(label: string, computed: Numbers, lecture: Numbers,
     : `✗ ${label}: computed ${show(c)} but the lecture says ${show(l)}`;
   console.log(message);
   if (!ok) throw new Error(message);
-  return { label, computed: c, lecture: l, decimals, ok, message };
+  return new LectureCheck(label, c, l, decimals, ok, message);
 }
