@@ -7,6 +7,7 @@
  * | a Tensor, small (2-D ≤ 12×12, ≤ 100 values; 1-D ≤ 24) | text/html table of the numbers + text/plain grid |
  * | a Tensor, larger 2-D / 1-D / 4-D NHWC | a chart: heatmap / bar chart / image grid               |
  * | a trace (dense, activation, conv2d, maxpool, flatten, dropout, loss, forward, backward) | text/html step tables + text/plain (`traceToText`) |
+ * |                                    |   (small tensors whole; a large one by a 6 × 6 glimpse, see ShowOptions.maxRows) |
  * | a nodejs-polars DataFrame          | text/html table + text/plain                               |
  * | an autograd graph `{ nodes, edges }` (graphOf) or a `Value` | a chart of the graph (no graphviz)  |
  * | numbers, strings, arrays, objects  | text/plain                                                 |
@@ -47,10 +48,17 @@ export interface ShowOptions {
   digits?: number;
   /** Pixel density of a chart's PNG. Default 2 (sharp on high-density screens). */
   scale?: number;
-  /** Conv and pooling traces: how many recorded windows are drawn step by step. Default 8. */
+  /** Conv and pooling traces: how many recorded windows are drawn step by step. Default 8 (1 per layer in a forward trace). */
   maxWindows?: number;
-  /** DataFrames: how many rows the table shows (first ones, then the last few). Default 40. */
+  /**
+   * Rows shown. DataFrames: the table's rows (first ones, then the last few), default 40.
+   * Tensors in traces and tables: a tensor of at most 8 slices of at most 12 × 12 is shown whole;
+   * a larger one by its first slice, 6 of its rows (the centre of an image) and a row saying which.
+   * Given, every matrix shows at most maxRows rows.
+   */
   maxRows?: number;
+  /** Tensors in traces and tables: like maxRows, for columns (whole up to 12, else the first 6). */
+  maxCols?: number;
 }
 
 const VIEWS: readonly ShowView[] = ["auto", "table", "heatmap", "images", "bar", "text"];
@@ -62,8 +70,23 @@ interface Opts {
   digits: number;
   scale: number;
   maxWindows: number;
+  /** maxWindows was given (else a forward trace draws 1 window per layer) */
+  windowsGiven: boolean;
   maxRows: number;
+  /** rows and columns of the matrices in traces and tensor tables */
+  rows: Cap;
+  cols: Cap;
 }
+
+/** How much of a matrix axis a table draws: all of it up to `fit`, else its first `keep` entries. */
+interface Cap {
+  fit: number;
+  keep: number;
+}
+
+/** Tensors in traces: whole up to 12 rows / columns (every lesson's example), else the first 6. */
+const TENSOR_CAP: Cap = { fit: 12, keep: 6 };
+const WHOLE: Cap = { fit: Infinity, keep: Infinity };
 
 function checkOptions(fn: string, o: unknown): Opts {
   if (o === undefined) o = {};
@@ -79,13 +102,18 @@ function checkOptions(fn: string, o: unknown): Opts {
   if (r.scale !== undefined && (typeof r.scale !== "number" || !(r.scale > 0 && r.scale <= 10))) {
     throw new InputError(fn, "opts.scale", "a number in (0, 10]", describe(r.scale));
   }
+  const maxRows = int("maxRows", r.maxRows, 1, 100000, 40);
+  const maxCols = int("maxCols", r.maxCols, 1, 100000, 0);
   return {
     as: r.as ?? "auto",
     title: r.title,
     digits: int("digits", r.digits, 0, 12, 4),
     scale: r.scale ?? 2,
     maxWindows: int("maxWindows", r.maxWindows, 1, 1000, 8),
-    maxRows: int("maxRows", r.maxRows, 1, 100000, 40),
+    windowsGiven: r.maxWindows !== undefined,
+    maxRows,
+    rows: r.maxRows === undefined ? TENSOR_CAP : { fit: maxRows, keep: maxRows },
+    cols: r.maxCols === undefined ? TENSOR_CAP : { fit: maxCols, keep: maxCols },
   };
 }
 
@@ -223,7 +251,7 @@ function tensorOutput(t: Tensor, o: Opts, rich: boolean): ShowOutput {
   const caption = o.title ?? `Tensor ${fmtShape(t.shape)}`;
   switch (view) {
     case "table":
-      return { data: { "text/html": box(tensorHtml(t, caption, o.digits, Infinity)), "text/plain": t.toString(o.digits) }, metadata: {} };
+      return { data: { "text/html": box(tensorHtml(t, caption, o, Infinity)), "text/plain": t.toString(o.digits) }, metadata: {} };
     case "heatmap":
       return chartOutput(tensorHeatmap(t, o), o, rich);
     case "images":
@@ -272,8 +300,11 @@ const FONT = "font-family:SFMono-Regular,Menlo,Consolas,'DejaVu Sans Mono',monos
 const S = {
   box: "font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:13px;line-height:1.4;color:#222;max-width:100%;overflow-x:auto",
   table: `border-collapse:collapse;margin:0;table-layout:auto;${FONT}`,
-  td: "border:1px solid #d0d0d0;padding:2px 6px;text-align:right;background:#fff;color:#222;min-width:2.2em",
-  th: "border:none;padding:2px 6px;text-align:right;background:transparent;color:#888;font-weight:normal;font-size:11px",
+  // background, colour and alignment are set once per row (tr: also overrides JupyterLab's striping)
+  tr: "background:#fff;color:#222;text-align:right",
+  td: "border:1px solid #ccc;padding:2px 6px;min-width:2.2em",
+  more: "color:#888;text-align:left;padding:2px 4px;white-space:nowrap;font-size:11px",
+  th: "border:none;padding:2px 4px;text-align:right;color:#888;font-weight:normal;font-size:11px",
   caption: "caption-side:top;text-align:left;padding:0 0 3px 0;color:#444;font-size:12px;font-family:inherit;white-space:nowrap",
   hl: "background:#ffe29a;font-weight:bold",
   win: "background:#f4a261;color:#000;font-weight:bold",
@@ -329,41 +360,60 @@ interface GridOptions {
   cell?: (i: number, j: number) => string | undefined;
   /** show row and column indices; default true */
   indices?: boolean;
-  /** at most this many rows and columns are drawn (the rest is elided with …); default 12 */
-  max?: number;
+  /** how many rows and columns are drawn; default: all */
+  rows?: Cap;
+  cols?: Cap;
+  /** a cut matrix shows its centre (images: the corners are background) rather than its first rows and columns */
+  centre?: boolean;
 }
 
-/** A matrix of numbers as an HTML table: indices in grey, elided past `max` rows or columns. */
+/** How many of n entries a table draws under `cap`. */
+const kept = (n: number, cap: Cap): number => (n <= cap.fit ? n : Math.min(n, cap.keep));
+
+/**
+ * A matrix of numbers as an HTML table, indices in grey. Past the caps only some rows and
+ * columns are drawn (the first ones, or the centre): "…" marks the hidden columns in the index
+ * row, and a last row says which rows and columns are shown and how many are hidden.
+ */
 function gridHtml(rows: number, cols: number, at: (i: number, j: number) => number, g: GridOptions = {}): string {
-  const max = g.max ?? 12;
   const digits = g.digits ?? 4;
-  const ri = pick(rows, max);
-  const ci = pick(cols, max);
+  const R = kept(rows, g.rows ?? WHOLE);
+  const K = kept(cols, g.cols ?? WHOLE);
+  // the centre only of an image-like slice, cut along both axes (a filter's [KW, C] slice is not one)
+  const centre = g.centre === true && R < rows && K < cols;
+  const r0 = centre ? Math.floor((rows - R) / 2) : 0;
+  const c0 = centre ? Math.floor((cols - K) / 2) : 0;
   const values: number[] = [];
-  for (const i of ri) for (const j of ci) if (i >= 0 && j >= 0) values.push(at(i, j));
+  for (let i = r0; i < r0 + R; i++) for (let j = c0; j < c0 + K; j++) values.push(at(i, j));
   const ints = allIntegers(values);
   const f = (v: number) => (ints ? fmtNum(v, 0) : fmtNum(v, digits, true));
   const idx = g.indices ?? true;
+  const cut = R < rows || K < cols;
+  const th = (s: string) => `<th style="${S.th}">${s}</th>`;
   let h = `<table style="${S.table}">`;
   if (g.caption) h += `<caption style="${S.caption}">${g.caption}</caption>`;
-  if (idx) h += `<tr><th style="${S.th}"></th>${ci.map((j) => `<th style="${S.th}">${j < 0 ? "…" : j}</th>`).join("")}</tr>`;
-  for (const i of ri) {
-    h += "<tr>";
-    if (idx) h += `<th style="${S.th}">${i < 0 ? "⋮" : i}</th>`;
-    for (const j of ci) {
-      if (i < 0 || j < 0) {
-        h += `<td style="${S.td};color:#999;text-align:center">${i < 0 ? "⋮" : "…"}</td>`;
-        continue;
-      }
+  if (idx) {
+    h += `<tr>${th("")}${Array.from({ length: K }, (_, j) => th(String(c0 + j))).join("")}${c0 + K < cols ? th("…") : ""}</tr>`;
+  }
+  for (let i = r0; i < r0 + R; i++) {
+    h += `<tr style="${S.tr}">`;
+    if (idx) h += th(String(i));
+    for (let j = c0; j < c0 + K; j++) {
       const extra = g.cell?.(i, j);
       h += `<td style="${S.td}${extra ? ";" + extra : ""}">${f(at(i, j))}</td>`;
     }
     h += "</tr>";
   }
+  if (cut) {
+    // one row says what is shown: "⋮ rows 0–5 of 26 · columns 0–5 of 26", "… columns 0–5 of 400"
+    const shown = [R < rows ? `rows ${r0}–${r0 + R - 1} of ${rows}` : "", K < cols ? `columns ${c0}–${c0 + K - 1} of ${cols}` : ""].filter(Boolean);
+    const text = `${R < rows ? "⋮" : "…"} ${shown.join(" · ")}${centre ? " (the centre)" : ""}`;
+    h += `<tr style="background:transparent">${idx ? th("") : ""}<td colspan="${K}" style="${S.more}">${esc(text)}</td></tr>`;
+  }
   return h + "</table>";
 }
 
-/** Indices 0..n-1, or the first and last ones with -1 marking the gap when n > max. */
+/** Indices 0..n-1, or the first and last ones with -1 marking the gap when n > max (DataFrame rows). */
 function pick(n: number, max: number): number[] {
   if (n <= max) return Array.from({ length: n }, (_, i) => i);
   const head = Math.ceil((max - 1) * 0.75);
@@ -395,19 +445,37 @@ function planes(t: Tensor): { label: string; rows: number; cols: number; at: (i:
   return [{ label: "(flattened)", rows: 1, cols: t.size, at: (_i, j) => d[j] }];
 }
 
+/** A tensor with more than this many 2-D slices is a large one (shown by its first slice). */
+const MAX_PLANES = 8;
+const GLIMPSE_PLANES = 1;
+
+/** Every slice of the tensor fits the caps: it is drawn whole (every example of the lessons is). */
+function isWhole(t: Tensor, o: Opts, maxPlanes = MAX_PLANES): boolean {
+  const ps = planes(t);
+  return ps.length <= maxPlanes && ps[0].rows <= o.rows.fit && ps[0].cols <= o.cols.fit;
+}
+
 /**
- * A tensor as HTML: its name and shape, then its 2-D planes as tables (at most `maxPlanes`),
- * each elided past 12 rows or columns; a large tensor also gets its min, mean and max.
+ * A tensor as HTML: its name and shape, then its 2-D slices as tables. A small tensor (at most
+ * `maxPlanes` slices of at most 12 × 12, or `o.rows` × `o.cols`) is drawn whole; a large one
+ * by a glimpse: its first slice, its first rows and columns (6, or `o.rows.keep` ×
+ * `o.cols.keep`), rows saying what is hidden, and its min, mean and max.
  */
-function tensorHtml(t: Tensor, name: string, digits: number, maxPlanes = 8, max = 12): string {
+function tensorHtml(t: Tensor, name: string, o: Opts, maxPlanes = MAX_PLANES): string {
   const ps = planes(t);
   const ints = allIntegers(t.data);
-  const shown = ps.slice(0, maxPlanes).map((p) =>
-    gridHtml(p.rows, p.cols, p.at, { caption: p.label ? esc(p.label) : undefined, digits: ints ? 0 : digits, max, indices: t.size > 4 || t.rank === 2 }),
+  const whole = isWhole(t, o, maxPlanes);
+  const rows = whole ? o.rows : { fit: o.rows.keep, keep: o.rows.keep };
+  const cols = whole ? o.cols : { fit: o.cols.keep, keep: o.cols.keep };
+  const nPlanes = whole ? ps.length : Math.min(ps.length, GLIMPSE_PLANES);
+  // the slices of images and feature maps ([H, W, C], NHWC) show their centre, the corners being background
+  const centre = t.rank === 3 || t.rank === 4;
+  const shown = ps.slice(0, nPlanes).map((p) =>
+    gridHtml(p.rows, p.cols, p.at, { caption: p.label ? esc(p.label) : undefined, digits: ints ? 0 : o.digits, rows, cols, centre, indices: t.size > 4 || t.rank === 2 }),
   );
-  const big = t.size > max * max || ps.length > maxPlanes;
-  const stats = big ? ` — min ${fmtNum(t.min().item(), digits)}, mean ${fmtNum(t.mean().item(), digits)}, max ${fmtNum(t.max().item(), digits)}` : "";
-  const more = ps.length > maxPlanes ? note(`… and ${ps.length - maxPlanes} more slices`) : "";
+  const big = !whole || t.size > 144;
+  const stats = big ? ` — min ${fmtNum(t.min().item(), o.digits)}, mean ${fmtNum(t.mean().item(), o.digits)}, max ${fmtNum(t.max().item(), o.digits)}` : "";
+  const more = ps.length > nPlanes ? note(`… and ${ps.length - nPlanes} more slices`) : "";
   return `<div style="margin:2px 0"><div style="${S.caption}">${esc(name)} <span style="color:#888">${esc(fmtShape(t.shape))}${esc(stats)}</span></div>${row(...shown)}${more}</div>`;
 }
 
@@ -419,7 +487,14 @@ function isBackwardStep(x: unknown): x is BackwardStep {
 
 function traceOutput(t: Trace | BackwardStep, o: Opts): ShowOutput {
   const html = t.kind === "backward-step" ? backwardStepHtml(t, o) : traceHtml(t, o);
-  return { data: { "text/html": box(html), "text/plain": traceToText(t, { digits: o.digits, maxWindows: o.maxWindows }) }, metadata: {} };
+  // the text follows the HTML: one window per layer of a forward pass, the rows and columns asked for
+  const textOpts = {
+    digits: o.digits,
+    maxWindows: t.kind === "forward" && !o.windowsGiven ? 1 : o.maxWindows,
+    ...(o.rows !== TENSOR_CAP ? { maxRows: o.rows.keep } : {}),
+    ...(o.cols !== TENSOR_CAP ? { maxCols: o.cols.keep } : {}),
+  };
+  return { data: { "text/html": box(html), "text/plain": traceToText(t, textOpts) }, metadata: {} };
 }
 
 /** The HTML step tables of any trace. */
@@ -459,15 +534,15 @@ function denseHtml(t: DenseTrace, act: ActivationTrace | null, o: Opts): string 
   const M = t.W.shape[1];
   const title = act ? `${esc(t.layer)} + ${esc(act.layer)}: a = ${act.fn === "relu" ? "ReLU" : act.fn === "sigmoid" ? "σ" : act.fn}(x·W + b)` : `${esc(t.layer)}: z = x·W + b`;
   const parts = [
-    tensorHtml(t.x, "x", o.digits),
+    tensorHtml(t.x, "x", o),
     op("·"),
-    tensorHtml(t.W, "W", o.digits),
+    tensorHtml(t.W, "W", o),
     op("+"),
-    tensorHtml(t.b, "b", o.digits),
+    tensorHtml(t.b, "b", o),
     op("="),
-    tensorHtml(t.z, "z", o.digits),
+    tensorHtml(t.z, "z", o),
   ];
-  if (act) parts.push(op("→"), tensorHtml(act.a, `a = ${act.fn}(z)`, o.digits));
+  if (act) parts.push(op("→"), tensorHtml(act.a, `a = ${act.fn}(z)`, o));
   let h = heading(title) + note(`x [N, D] = ${esc(fmtShape(t.x.shape))}, W [D, M] = ${esc(fmtShape(t.W.shape))}, b [M] = ${esc(fmtShape(t.b.shape))} → z [N, M] = ${esc(fmtShape(t.z.shape))}`) + row(...parts);
   // every sum written out with its numbers while it stays readable
   if (D <= 8 && M <= 8) {
@@ -494,11 +569,13 @@ function paren(v: number, digits: number): string {
   return v < 0 ? `(${s})` : s;
 }
 
-function activationHtml(t: ActivationTrace, o: Opts): string {
+/** a = σ(z); with `zFrom`, z is the output of that layer, drawn above, and only a is drawn. */
+function activationHtml(t: ActivationTrace, o: Opts, zFrom?: string): string {
+  const z = zFrom ? note(esc(`z ${fmtShape(t.z.shape)}: the output of ${zFrom}, above`)) : tensorHtml(t.z, "z", o);
   const h =
     heading(`${esc(t.layer)}: a = ${esc(t.fn)}(z)`) +
     note(esc(ACT_FORMULA[t.fn])) +
-    row(tensorHtml(t.z, "z", o.digits), op("→"), tensorHtml(t.a, "a", o.digits));
+    row(z, op("→"), tensorHtml(t.a, "a", o));
   return `<div style="${S.step}">${h}</div>`;
 }
 
@@ -521,7 +598,6 @@ function windowPlane(x: Tensor, n: number, c: number, pad: number, row0: number,
   return gridHtml(Hp, Wp, at, {
     caption: esc(`x[${n}, :, :, ${c}]${pad ? ` padded by ${pad}` : ""}`),
     digits,
-    max: 16,
     cell: (i, j) => {
       const isPad = i < pad || j < pad || i >= H + pad || j >= W + pad;
       if (winner && i === row0 + winner[0] && j === col0 + winner[1]) return S.win;
@@ -537,16 +613,25 @@ function outPlane(out: Tensor, n: number, f: number, i0: number, j0: number, lab
   return gridHtml(OH, OW, (i, j) => out.data[((n * OH + i) * OW + j) * F + f], {
     caption: esc(`${label}[${n}, :, :, ${f}]`),
     digits,
-    max: 16,
     cell: (i, j) => (i === i0 && j === j0 ? S.hl : undefined),
   });
 }
 
-/** A [KH, KW, C] tensor's channel c as a small table. */
-function channel(t: Tensor, c: number, caption: string, digits: number, cell?: (i: number, j: number) => string | undefined): string {
+/** A [KH, KW, C] tensor's channel c as a small table (capped like every tensor of a trace). */
+function channel(t: Tensor, c: number, caption: string, o: Opts, cell?: (i: number, j: number) => string | undefined): string {
   const [A, B, C] = t.shape;
-  return gridHtml(A, B, (i, j) => t.data[(i * B + j) * C + c], { caption: esc(caption), digits, indices: false, cell });
+  return gridHtml(A, B, (i, j) => t.data[(i * B + j) * C + c], { caption: esc(caption), digits: o.digits, indices: false, cell, rows: o.rows, cols: o.cols });
 }
+
+/**
+ * A whole input or output plane is drawn around a window (the window highlighted in it) only when
+ * it fits the table caps and its tensor is a small one: a larger plane would be cut (the window
+ * could fall in the hidden part), and a large tensor's windows are many.
+ */
+const planeFits = (rows: number, cols: number, o: Opts): boolean => rows <= o.rows.fit && cols <= o.cols.fit;
+
+/** The channels of a window drawn one by one (2 in a large input); Σ products adds them all. */
+const MAX_WINDOW_CHANNELS = 4;
 
 function convHtml(t: ConvTrace, o: Opts): string {
   const [, H, W, C] = t.x.shape;
@@ -560,36 +645,41 @@ function convHtml(t: ConvTrace, o: Opts): string {
     ) +
     note(esc(`each output value: out[n, i, j, f] = Σ (window of x at rows i·S…, columns j·S…) ⊙ w[:, :, :, f] + b[f]`));
   const shown = t.windows.slice(0, o.maxWindows);
-  for (const w of shown) h += convWindowHtml(t, w, o.digits);
+  for (const w of shown) h += convWindowHtml(t, w, o);
   if (t.windows.length > shown.length) h += note(`… ${t.windows.length - shown.length} more recorded windows (show(trace, { maxWindows }) draws more)`);
   if (t.windows.length === 0) h += note("no window was recorded");
-  h += heading("output") + tensorHtml(t.out, "out", o.digits, 8);
+  h += heading("output") + tensorHtml(t.out, "out", o);
   return `<div style="${S.step}">${h}</div>`;
 }
 
-function convWindowHtml(t: ConvTrace, w: ConvWindow, digits: number): string {
+function convWindowHtml(t: ConvTrace, w: ConvWindow, o: Opts): string {
+  const digits = o.digits;
   const C = t.x.shape[3];
   const [KH, KW] = t.w.shape;
+  const [, OH, OW] = t.out.shape;
   const title = `out[${w.n}, ${w.i}, ${w.j}, ${w.f}]: window at rows ${w.row}–${w.row + KH - 1}, columns ${w.col}–${w.col + KW - 1}${t.pad ? " of the padded input" : ""}`;
   let h = "";
-  const bigInput = t.x.shape[1] + 2 * t.pad > 16 || t.x.shape[2] + 2 * t.pad > 16;
-  for (let c = 0; c < C; c++) {
-    const input = bigInput ? channel(w.window, c, `window, channel ${c}`, digits) : windowPlane(t.x, w.n, c, t.pad, w.row, w.col, KH, KW, undefined, digits);
+  const bigInput = !planeFits(t.x.shape[1] + 2 * t.pad, t.x.shape[2] + 2 * t.pad, o) || !isWhole(t.x, o);
+  const channels = Math.min(C, bigInput ? 2 : MAX_WINDOW_CHANNELS);
+  for (let c = 0; c < channels; c++) {
+    const input = bigInput ? channel(w.window, c, `window, channel ${c}`, o) : windowPlane(t.x, w.n, c, t.pad, w.row, w.col, KH, KW, undefined, digits);
     h += row(
       input,
       bigInput ? "" : op("→"),
-      bigInput ? "" : channel(w.window, c, `window[:, :, ${c}]`, digits),
+      bigInput ? "" : channel(w.window, c, `window[:, :, ${c}]`, o),
       op("⊙"),
-      channel(w.filter, c, `w[:, :, ${c}, ${w.f}]`, digits),
+      channel(w.filter, c, `w[:, :, ${c}, ${w.f}]`, o),
       op("="),
-      channel(w.products, c, "products", digits, (i, j) => {
+      channel(w.products, c, "products", o, (i, j) => {
         const v = w.products.data[(i * KW + j) * C + c];
         return v > 0 ? S.pos : v < 0 ? S.neg : undefined;
       }),
     );
   }
+  if (C > channels) h += note(esc(`channels ${channels}–${C - 1} are not drawn; Σ products adds the products of all ${C} channels`));
   const eq = `Σ products = ${fmtNum(w.sum, digits)}\n+ b[${w.f}] = ${paren(w.bias, digits)}\n= ${fmtNum(w.out, digits)}`;
-  h += row(`<div style="${S.eq}"><b>${esc(eq)}</b></div>`, op("→"), outPlane(t.out, w.n, w.f, w.i, w.j, "out", digits));
+  const target = planeFits(OH, OW, o) && isWhole(t.out, o) ? outPlane(t.out, w.n, w.f, w.i, w.j, "out", digits) : `<div style="${S.eq}">${esc(`out[${w.n}, ${w.i}, ${w.j}, ${w.f}]`)}</div>`;
+  h += row(`<div style="${S.eq}"><b>${esc(eq)}</b></div>`, op("→"), target);
   return `<div style="margin:6px 0 10px 0"><div style="${S.h};font-size:13px">${esc(title)}</div>${h}</div>`;
 }
 
@@ -601,15 +691,17 @@ function poolHtml(t: PoolTrace, o: Opts): string {
     note(esc(`x ${fmtShape(t.x.shape)} → out ${fmtShape(t.out.shape)};  `) + code(sizeFormula(H, 0, t.size, t.stride, OH, "H")) + ", " + code(sizeFormula(W, 0, t.size, t.stride, OW, "W"))) +
     note("each output keeps the largest value of its window (the winner, in orange); backprop sends the gradient to the winner only");
   const shown = t.windows.slice(0, o.maxWindows);
-  for (const w of shown) h += poolWindowHtml(t, w, o.digits);
+  for (const w of shown) h += poolWindowHtml(t, w, o);
   if (t.windows.length > shown.length) h += note(`… ${t.windows.length - shown.length} more recorded windows (show(trace, { maxWindows }) draws more)`);
-  h += heading("output") + tensorHtml(t.out, "out", o.digits, 8);
+  h += heading("output") + tensorHtml(t.out, "out", o);
   return `<div style="${S.step}">${h}</div>`;
 }
 
-function poolWindowHtml(t: PoolTrace, w: PoolWindow, digits: number): string {
+function poolWindowHtml(t: PoolTrace, w: PoolWindow, o: Opts): string {
+  const digits = o.digits;
+  const [, OH, OW] = t.out.shape;
   const title = `out[${w.n}, ${w.i}, ${w.j}, ${w.c}] = max of the window at rows ${w.row}–${w.row + t.size - 1}, columns ${w.col}–${w.col + t.size - 1}`;
-  const big = t.x.shape[1] > 16 || t.x.shape[2] > 16;
+  const big = !planeFits(t.x.shape[1], t.x.shape[2], o) || !isWhole(t.x, o);
   const win = gridHtml(t.size, t.size, (i, j) => w.window.data[i * t.size + j], {
     caption: "window",
     digits,
@@ -617,7 +709,8 @@ function poolWindowHtml(t: PoolTrace, w: PoolWindow, digits: number): string {
     cell: (i, j) => (i === w.winRow && j === w.winCol ? S.win : undefined),
   });
   const parts = big ? [win] : [windowPlane(t.x, w.n, w.c, 0, w.row, w.col, t.size, t.size, [w.winRow, w.winCol], digits), op("→"), win];
-  parts.push(op("→"), `<div style="${S.eq}"><b>${esc(`max = ${fmtNum(w.value, digits)}`)}</b> (at window row ${w.winRow}, column ${w.winCol})</div>`, outPlane(t.out, w.n, w.c, w.i, w.j, "out", digits));
+  parts.push(op("→"), `<div style="${S.eq}"><b>${esc(`max = ${fmtNum(w.value, digits)}`)}</b> (at window row ${w.winRow}, column ${w.winCol})</div>`);
+  if (planeFits(OH, OW, o) && isWhole(t.out, o)) parts.push(outPlane(t.out, w.n, w.c, w.i, w.j, "out", digits));
   return `<div style="margin:6px 0 10px 0"><div style="${S.h};font-size:13px">${esc(title)}</div>${row(...parts)}</div>`;
 }
 
@@ -632,9 +725,9 @@ function dropoutHtml(t: DropoutTrace, o: Opts): string {
     h += note("not training: every value passes unchanged (inverted dropout scales during training instead)");
   } else {
     h += note(esc(`training: each value is kept with probability ${1 - t.rate} and scaled by 1/(1 − ${t.rate}) = ${fmtNum(1 / (1 - t.rate), o.digits)}; the mask holds the factors`));
-    h += row(tensorHtml(t.mask, "mask", o.digits));
+    h += row(tensorHtml(t.mask, "mask", o));
   }
-  h += row(tensorHtml(t.out, "out", o.digits));
+  h += row(tensorHtml(t.out, "out", o));
   return `<div style="${S.step}">${h}</div>`;
 }
 
@@ -643,7 +736,7 @@ function lossHtml(t: LossTrace, o: Opts): string {
   let h = heading(ce ? "loss: softmax cross-entropy" : "loss: mean squared error");
   if (ce) {
     h += note(esc("p = softmax(logits) along each row; the loss of example n is −log p[n, y_n] (y_n its label); the loss is their mean"));
-    h += row(tensorHtml(t.input, "logits", o.digits), op("→"), tensorHtml(t.probs, "p = softmax(logits)", o.digits), tensorHtml(t.target, "one-hot targets", o.digits));
+    h += row(tensorHtml(t.input, "logits", o), op("→"), tensorHtml(t.probs, "p = softmax(logits)", o), tensorHtml(t.target, "one-hot targets", o));
     const [N, K] = t.probs.shape;
     const lines: string[] = [];
     for (let n = 0; n < Math.min(N, 8); n++) {
@@ -656,27 +749,38 @@ function lossHtml(t: LossTrace, o: Opts): string {
     h += `<div style="${S.eq}">${esc(lines.join("\n"))}</div>`;
   } else {
     h += note(esc("loss = mean of (prediction − target)² over every value"));
-    h += row(tensorHtml(t.input, "prediction", o.digits), op("−"), tensorHtml(t.target, "target", o.digits));
-    h += row(tensorHtml(t.perExample, "per example", o.digits), `<div style="${S.eq}"><b>${esc(`loss = ${fmtNum(t.loss, o.digits)}`)}</b></div>`);
+    h += row(tensorHtml(t.input, "prediction", o), op("−"), tensorHtml(t.target, "target", o));
+    h += row(tensorHtml(t.perExample, "per example", o), `<div style="${S.eq}"><b>${esc(`loss = ${fmtNum(t.loss, o.digits)}`)}</b></div>`);
   }
   return `<div style="${S.step}">${h}</div>`;
 }
 
-function forwardHtml(t: ForwardTrace, o: Opts): string {
+function forwardHtml(t: ForwardTrace, fo: Opts): string {
+  // the layers of a network: one window per convolution or pooling unless asked for more
+  const o = fo.windowsGiven ? fo : { ...fo, maxWindows: 1 };
   let h = heading("forward pass") + note(esc(`input ${fmtShape(t.input.shape)} → ${t.steps.length} layer${t.steps.length === 1 ? "" : "s"} → output ${fmtShape(t.output.shape)}`));
-  h += row(tensorHtml(t.input, "input", o.digits));
+  h += row(tensorHtml(t.input, "input", o));
+  let above: { layer: string; out: Tensor } | null = null;
   for (let k = 0; k < t.steps.length; k++) {
     const s = t.steps[k];
     const next = t.steps[k + 1];
     // a dense layer and the activation right after it read as one layer: a = σ(x·W + b)
     if (s.kind === "dense" && next?.kind === "activation" && next.z.size === s.z.size) {
       h += denseHtml(s, next, o);
+      above = { layer: next.layer, out: next.a };
       k++;
+    } else if (s.kind === "activation" && above && !isWhole(s.z, o) && sameTensor(s.z, above.out)) {
+      // a large z that is the output just drawn above is not drawn again
+      h += activationHtml(s, o, above.layer);
+      above = { layer: s.layer, out: s.a };
     } else {
       h += traceHtml(s, o);
+      above = layerOutput(s);
     }
   }
-  h += heading("output") + row(tensorHtml(t.output, "output", o.digits));
+  // a large output is the last layer's, drawn just above
+  const last = above && !isWhole(t.output, o) && sameTensor(t.output, above.out);
+  h += heading("output") + (last ? note(esc(`${fmtShape(t.output.shape)}: the output of ${above!.layer}, above`)) : row(tensorHtml(t.output, "output", o)));
   return h;
 }
 
@@ -684,27 +788,52 @@ function backwardHtml(t: BackwardTrace, o: Opts): string {
   let h = heading("backward pass: the chain rule, layer by layer from the top");
   h += note(esc("δ = ∂C/∂(layer output) arrives from above; the layer multiplies it by its local factors and sends ∂C/∂(layer input) down"));
   if (t.loss) h += lossHtml(t.loss, o);
-  for (const s of t.steps) h += backwardStepHtml(s, o);
+  t.steps.forEach((s, k) => {
+    // a large δ is the ∂C/∂x the layer above sent down, drawn just above: not drawn again
+    const above = t.steps[k - 1];
+    h += backwardStepHtml(s, o, above && !isWhole(s.delta, o) && sameTensor(s.delta, above.dx) ? above.layer : null);
+  });
   return h;
 }
 
-function backwardStepHtml(s: BackwardStep, o: Opts): string {
+/** Same shape and the same values (or the same object). */
+function sameTensor(a: Tensor, b: Tensor): boolean {
+  return a === b || (a.rank === b.rank && a.shape.every((n, i) => n === b.shape[i]) && a.maxAbsDiff(b) === 0);
+}
+
+/** The tensor a layer's trace hands to the next layer, with the layer's name. */
+function layerOutput(s: ForwardTrace["steps"][number]): { layer: string; out: Tensor } | null {
+  switch (s.kind) {
+    case "dense":
+      return { layer: s.layer, out: s.z };
+    case "activation":
+      return { layer: s.layer, out: s.a };
+    case "conv2d":
+    case "maxpool":
+    case "dropout":
+      return { layer: s.layer, out: s.out };
+    default:
+      return null;
+  }
+}
+
+function backwardStepHtml(s: BackwardStep, o: Opts, deltaFrom: string | null = null): string {
   let h = heading(`${esc(s.layer)}: backward`);
   // a tensor already drawn as a factor (dx, dW, db often are) is not drawn twice
-  const same = (a: Tensor, b: Tensor) => a === b || (a.rank === b.rank && a.shape.every((n, i) => n === b.shape[i]) && a.maxAbsDiff(b) === 0);
+  const same = sameTensor;
   const drawn: Tensor[] = [s.delta];
   const seen = (t: Tensor) => drawn.some((d) => same(d, t));
-  const parts = [tensorHtml(s.delta, "δ = ∂C/∂out", o.digits)];
+  const parts = [deltaFrom ? note(esc(`δ = ∂C/∂out ${fmtShape(s.delta.shape)}: what ${deltaFrom} sent down, above`)) : tensorHtml(s.delta, "δ = ∂C/∂out", o)];
   for (const f of s.factors) {
-    parts.push(tensorHtml(f.value, f.name, o.digits));
+    parts.push(tensorHtml(f.value, f.name, o));
     drawn.push(f.value);
   }
   h += row(...parts);
   const grads = Object.entries(s.grads).filter(([, g]) => !seen(g));
-  if (grads.length) h += row(...grads.map(([name, g]) => tensorHtml(g, name.startsWith("d") ? `${name} = ∂C/∂${name.slice(1)}` : `∂C/∂${name}`, o.digits)));
+  if (grads.length) h += row(...grads.map(([name, g]) => tensorHtml(g, name.startsWith("d") ? `${name} = ∂C/∂${name.slice(1)}` : `∂C/∂${name}`, o)));
   const down = s.factors.find((f) => same(f.value, s.dx));
   if (down) h += note(esc(`sent to the layer below: ${down.name}`));
-  else h += row(tensorHtml(s.dx, "∂C/∂x (sent to the layer below)", o.digits));
+  else h += row(tensorHtml(s.dx, "∂C/∂x (sent to the layer below)", o));
   return `<div style="${S.step}">${h}</div>`;
 }
 
@@ -729,10 +858,10 @@ function frameOutput(df: FrameLike, o: Opts): ShowOutput {
   h += `<tr>${cols.map((c, k) => `<th style="${S.td};background:#f3f6fa;color:#222;font-weight:bold;text-align:${numeric[k] ? "right" : "left"}">${esc(c)}</th>`).join("")}</tr>`;
   for (const i of idx) {
     if (i < 0) {
-      h += `<tr>${cols.map(() => `<td style="${S.td};text-align:center;color:#999">⋮</td>`).join("")}</tr>`;
+      h += `<tr style="${S.tr}">${cols.map(() => `<td style="${S.td};text-align:center;color:#999">⋮</td>`).join("")}</tr>`;
       continue;
     }
-    h += `<tr>${cols.map((_, k) => `<td style="${S.td};text-align:${numeric[k] ? "right" : "left"}">${cell(data[k][i])}</td>`).join("")}</tr>`;
+    h += `<tr style="${S.tr}">${cols.map((_, k) => `<td style="${S.td};text-align:${numeric[k] ? "right" : "left"}">${cell(data[k][i])}</td>`).join("")}</tr>`;
   }
   h += "</table>";
   const shape = `${n} row${n === 1 ? "" : "s"} × ${cols.length} column${cols.length === 1 ? "" : "s"}`;

@@ -16,7 +16,10 @@ import { InputError } from "../../src/errors";
 import { conv2dTrace } from "../../src/layers/conv";
 import { maxPoolTrace } from "../../src/layers/pool";
 import { Dense } from "../../src/layers/dense";
-import { Sigmoid } from "../../src/layers/activations";
+import { ReLU, Sigmoid } from "../../src/layers/activations";
+import { Conv2D } from "../../src/layers/conv";
+import { MaxPool2D } from "../../src/layers/pool";
+import { Flatten } from "../../src/layers/flatten";
 import { Network } from "../../src/network";
 import { lineChart } from "../../src/charts";
 import { graphOf, value } from "../../src/autograd";
@@ -198,7 +201,7 @@ describe("showOutput: the view each value gets", () => {
     const out = showOutput(df);
     const html = out.data["text/html"] as string;
     for (const c of df.columns) assert.ok(html.includes(`>${c}</th>`), c);
-    assert.equal((html.match(/<tr>/g) ?? []).length, df.height + 1);
+    assert.equal((html.match(/<tr[\s>]/g) ?? []).length, df.height + 1);
     assert.equal(out.data["text/plain"], df.toString());
     assertSelfContained(html, "DataFrame");
   });
@@ -246,6 +249,99 @@ describe("showOutput: the view each value gets", () => {
     assert.throws(() => show(1, { as: "pie" as never }), (e: unknown) => e instanceof InputError && e.fn === "show" && e.arg === "opts.as");
     assert.throws(() => showOutput(1, { digits: -1 }), (e: unknown) => e instanceof InputError && e.arg === "opts.digits");
     assert.throws(() => show(1, { scale: 0 }), InputError);
+  });
+});
+
+// ------------------------------------------------------------------ large traces
+
+/** A digit-sized CNN: conv 8 → ReLU → pool → conv 16 → ReLU → pool → flatten → dense 10. */
+const smallCnn = (): Network =>
+  new Network([
+    new Conv2D({ inChannels: 1, filters: 8, kernelSize: 3, seed: 1 }), new ReLU(), new MaxPool2D({ size: 2 }),
+    new Conv2D({ inChannels: 8, filters: 16, kernelSize: 3, seed: 2 }), new ReLU(), new MaxPool2D({ size: 2 }),
+    new Flatten(), new Dense(5 * 5 * 16, 10, { seed: 3 }),
+  ]);
+/** A batch of n "images" [n, 28, 28, 1]: a blob in the middle of a blank square, as digits are. */
+const blobs = (n: number, seed: number): Tensor => Tensor.rand([n, 28, 28, 1], seed).map((v, i) => {
+  const r = Math.floor(i / 28) % 28, c = i % 28;
+  return Math.abs(r - 13.5) < 8 && Math.abs(c - 13.5) < 8 ? v : 0;
+});
+const htmlOf = (x: unknown, opts?: Parameters<typeof showOutput>[1]) => showOutput(x, opts).data["text/html"] as string;
+/** The tables of some HTML: each table's value cells (td) per row, and its "⋮ rows … · columns …" line if cut. */
+function tables(html: string): { rows: string[][]; cut: string | null }[] {
+  return [...html.matchAll(/<table[^>]*>([\s\S]*?)<\/table>/g)].map((m) => {
+    const trs = [...m[1].matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((r) => r[1]);
+    const cut = trs.map((r) => /colspan="\d+"[^>]*>([^<]*)</.exec(r)?.[1] ?? null).find((c) => c !== null) ?? null;
+    const rows = trs.filter((r) => !r.includes("colspan")).map((r) => [...r.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1])).filter((r) => r.length > 0);
+    return { rows, cut };
+  });
+}
+
+describe("showOutput of large traces: every tensor capped, small ones whole", () => {
+  test("CNN forward, x=[16,28,28,1], conv 8 → pool → conv 16 → pool → dense: under 100 KB of HTML, every table at most 6 × 6", () => {
+    const x = blobs(16, 1);
+    const { trace } = smallCnn().forward(x, { trace: true });
+    const html = htmlOf(trace);
+    assert.ok(html.length < 100_000, `${(html.length / 1024).toFixed(1)} KB`);
+    assertSelfContained(html, "CNN forward");
+    const ts = tables(html);
+    assert.ok(ts.length >= 10, `${ts.length} tables`);
+    for (const t of ts) {
+      assert.ok(t.rows.length <= 6 && t.rows.every((r) => r.length <= 10), `a table of ${t.rows.length} rows × ${Math.max(...t.rows.map((r) => r.length))}`);
+    }
+    // the input's first slice, x[0, :, :, 0], shows its centre: rows and columns 11–16, the values of x
+    assert.ok(html.includes(esc("⋮ rows 11–16 of 28 · columns 11–16 of 28 (the centre)")));
+    const input = ts.find((t) => t.cut?.includes("of 28 · columns 11–16 of 28"))!;
+    assert.equal(input.rows.length, 6);
+    input.rows.forEach((r, i) => r.forEach((v, j) => assert.equal(v, fmtNum(x.get(0, 11 + i, 11 + j, 0), 4, true), `x[0, ${11 + i}, ${11 + j}, 0]`)));
+    // a matrix shows its first rows and columns: the dense layer's x [16, 400]
+    assert.ok(html.includes(esc("⋮ rows 0–5 of 16 · columns 0–5 of 400")));
+    // one window per layer, the others counted; each large tensor says how many slices it hides
+    assert.equal((html.match(/: window at rows/g) ?? []).length, 2);
+    assert.match(html, /… 207 more recorded windows/);
+    assert.match(html, /… and 127 more slices/);
+  });
+
+  test("CNN backward on x=[16,28,28,1]: under 150 KB; the HTML does not grow with the batch (x=[64,28,28,1])", () => {
+    const net = smallCnn();
+    const labels = (n: number) => Array.from({ length: n }, (_, i) => i % 10);
+    const b16 = htmlOf(net.lossAndGrad(blobs(16, 2), labels(16)).backwardTrace);
+    const b64 = htmlOf(net.lossAndGrad(blobs(64, 2), labels(64)).backwardTrace);
+    assert.ok(b16.length < 150_000, `${(b16.length / 1024).toFixed(1)} KB`);
+    assert.ok(Math.abs(b64.length - b16.length) < 2_000, `batch 16: ${b16.length} B, batch 64: ${b64.length} B`);
+    for (const t of tables(b64)) assert.ok(t.rows.length <= 6, `${t.rows.length} rows`);
+  });
+
+  test("maxRows 3, maxCols 4: every table at most 3 × 4, the text too; maxWindows 3 draws 3 windows per layer", () => {
+    const { trace } = smallCnn().forward(blobs(4, 3), { trace: true });
+    const out = showOutput(trace, { maxRows: 3, maxCols: 4, maxWindows: 3 });
+    const html = out.data["text/html"] as string;
+    for (const t of tables(html)) assert.ok(t.rows.length <= 3 && t.rows.every((r) => r.length <= 4), JSON.stringify(t.rows));
+    assert.ok(html.includes(esc("⋮ rows 0–2 of 4 · columns 0–3 of 400")), "dense x [4, 400]");
+    assert.equal((html.match(/: window at rows/g) ?? []).length, 2 * 3);
+    assert.equal((html.match(/max of the window at rows/g) ?? []).length, 2 * 3);
+    // the conv windows of the second layer [3, 3, 8]: 3 × 3 fit; the text lists 3 windows per conv layer too
+    assert.equal(((out.data["text/plain"] as string).match(/window n=0 i=0 j=\d, filter/g) ?? []).length, 2 * 3);
+  });
+
+  test("small traces are whole: the lecture's conv (every window), its pooling and its network forward and backward, no value hidden", () => {
+    const conv = conv2dTrace(lectureImage(), lectureFilters(), Tensor.zeros([2]));
+    const net = lectureNetwork();
+    const traces = [conv, maxPoolTrace(conv.out, { size: 2 }), net.forward(Tensor.from([[1, -1]]), { trace: true }).trace, net.lossAndGrad(Tensor.from([[1, -1], [0, 0]]), [0, 1], "mse").backwardTrace];
+    for (const tr of traces) {
+      const html = htmlOf(tr);
+      assert.ok(!html.includes("⋮ rows") && !html.includes("more slices"), `${tr!.kind}: nothing hidden`);
+    }
+    // the conv trace: every one of its 32 windows, each with the whole 6 × 6 input and 4 × 4 output map
+    const html = htmlOf(conv, { maxWindows: 32 });
+    assert.equal((html.match(/: window at rows/g) ?? []).length, 32);
+    const ts = tables(html);
+    const maps = ts.filter((t) => t.rows.length === 4 && t.rows.every((r) => r.length === 4));
+    assert.equal(maps.length, 32 + 2, "an output map per window, and the two maps of the output");
+    const last = [maps[32], maps[33]];
+    for (let f = 0; f < 2; f++) last[f].rows.forEach((r, i) => r.forEach((v, j) => assert.equal(v, String(conv.out.get(0, i, j, f)), `out[0, ${i}, ${j}, ${f}]`)));
+    const inputs = ts.filter((t) => t.rows.length === 6 && t.rows.every((r) => r.length === 6));
+    assert.equal(inputs.length, 32, "the whole input plane around each window");
   });
 });
 
@@ -402,12 +498,20 @@ describe("fixtures/show.ipynb through the dl-lessons kernel", () => {
     assert.deepEqual(displays("plain").map((d) => d.data["text/plain"]), ["{ epochs: 3, lr: 0.1 }", "[ 1, 2, 3 ]", fmtNum(Math.PI, 6)]);
   });
 
+  test("checkLecture as a cell's last line: one line of output, the check's, not the record it returns", () => {
+    const outs = outputs("check");
+    assert.deepEqual(outs.map((o) => o.output_type), ["stream"]);
+    assert.equal(joined(outs[0].text), `✓ the lecture's first neuron: computed (0.98) matches the lecture's (0.98) to 2 decimals\n`);
+  });
+
   test("liveTraining: exactly one progress output and one chart output at the end, the chart holding the history", () => {
     const outs = outputs("live");
     assert.deepEqual(outs.map((o) => o.output_type), ["display_data", "display_data"], "two outputs, updated in place");
     const [progress, chart] = displays("live");
     assert.deepEqual(Object.keys(progress.data).sort(), ["text/html", "text/plain"]);
-    assert.match(progress.data["text/plain"] as string, /^done · 12 epochs · loss \d\.\d{4} · accuracy \d\.\d{4} · val_loss/);
+    assert.match(progress.data["text/plain"] as string, /^done · 12\/12 epochs · loss \d\.\d{4} · accuracy \d\.\d{4} · val_loss \d\.\d{4} · val_accuracy \d\.\d{4}$/);
+    // the saved output is the same on every run: no elapsed time in it (nor in the HTML)
+    assert.doesNotMatch(progress.data["text/html"] as string, /\d+ (s|min|h)\b|elapsed|left/);
     assertChart(chart, "live chart");
     const history = JSON.parse(joined(outputs("history")[0].text)) as { stopped: string; rows: Record<string, number>[] };
     assert.equal(history.stopped, "done");
