@@ -78,6 +78,11 @@ function categoryText(fn: string, arg: string, c: unknown): string {
   throw new InputError(fn, arg, "a category name (a string or a number)", describe(c));
 }
 
+/** The smallest k in 1, 2, 5, 10, 20, 50, … such that k bars of `pitch` pixels give a label `room` pixels. */
+function labelStep(pitch: number, room: number): number {
+  for (let k = 1; ; k *= 10) for (const m of [1, 2, 5]) if (pitch * k * m >= room) return k * m;
+}
+
 /**
  * Bars of values per category, from a table (rows, `{ rows }` or a DataFrame) or from
  * `{ category, value }` arrays; inline data `{ category, value }` per bar, in input order.
@@ -112,19 +117,25 @@ export function barChart(data: BarSeries | FrameLike | readonly object[] | { row
   // the category axis is x for vertical bars, y for horizontal ones
   const [cat, val] = horizontal ? (["y", "x"] as const) : (["x", "y"] as const);
   const maxLabel = Math.max(...domain.map((c) => c.length));
+  const step = horizontal ? 24 : 40;
+  const length = Math.max(200, Math.min(600, bars.length * step));
+  const width = options.width ?? (horizontal ? 420 : length);
+  const height = options.height ?? (horizontal ? length : HEIGHT);
+  const angled = !horizontal && 6.5 * maxLabel > 38;
+  // many bars (a long vector's 200 indices): label every k-th category only, k = 1, 2, 5, 10, 20, …
+  // so that each label has room: its width along the axis, a line of text across it, or for labels
+  // slanted at 40° a line of text between neighbours (pitch · sin 40° ≥ 13 px)
+  const room = horizontal ? 14 : angled ? 20 : 6.5 * maxLabel + 6;
+  const every = labelStep(((horizontal ? height : width) / bars.length), room);
   const catEnc = {
     field: "category",
     type: "nominal" as const,
     title: xTitle,
     sort: domain,
-    axis: { labelAngle: !horizontal && 6.5 * maxLabel > 38 ? -40 : 0, labelLimit: 200 },
+    axis: { labelAngle: angled ? -40 : 0, labelLimit: 200, ...(every > 1 ? { values: domain.filter((_, i) => i % every === 0) } : {}) },
   };
   // the axis picks its own tick format (a fixed specifier would lose precision on the ticks), except for percentages
   const valEnc = { field: "value", type: "quantitative" as const, title: yTitle, ...(format.includes("%") ? { axis: { format } } : {}) };
-  const step = horizontal ? 24 : 40;
-  const length = Math.max(200, Math.min(600, bars.length * step));
-  const width = options.width ?? (horizontal ? 420 : length);
-  const height = options.height ?? (horizontal ? length : HEIGHT);
   const tooltip = [
     { field: "category", type: "nominal" as const, title: xTitle },
     { field: "value", type: "quantitative" as const, title: yTitle, format },

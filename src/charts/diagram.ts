@@ -57,6 +57,19 @@ export interface DiagramEdge {
 /** A number as written on the diagram: at most d decimals, trailing zeros dropped, a true minus sign. */
 const fmt = (x: number, d: number) => String(roundTo(x, d)).replace("-", "\u2212");
 
+/** A value as written in a neuron, as Vega's format(v, '.d~f') writes it: d decimals, trailing zeros dropped, a true minus. */
+function neuronText(x: number, d: number): string {
+  const s = x.toFixed(d).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
+  return s === "-0" ? "0" : s.replace("-", "\u2212");
+}
+
+/** Width in pixels of a number at `size` px in the charts' sans-serif font (Helvetica/Arial: digits 0.556 em). */
+function numberWidth(s: string, size: number): number {
+  let em = 0;
+  for (const ch of s) em += ch === "." ? 0.278 : ch === "\u2212" ? 0.584 : 0.556;
+  return em * size;
+}
+
 /** The neuron indices drawn for a layer of n: all, or the first ones, a gap (null) and the last. */
 function shown(n: number, max: number): (number | null)[] {
   if (n <= max) return Array.from({ length: n }, (_, i) => i);
@@ -106,10 +119,14 @@ export function networkDiagram(net: NetworkDiagramInput, options: NetworkDiagram
     throw new InputError(fn, "options.layerNames", `${L} names (one per layer)`, describe(names));
   }
 
-  // layout in pixels: layer l at x = l · colGap; neurons spaced by pitch, each layer centred
+  // layout in pixels: layer l at x = l · colGap; neurons spaced by pitch, each layer centred.
+  // A neuron's circle holds its value: the radius grows with the widest value written (11 px text
+  // and 4 px to spare on each side), from 19 px; columns and rows grow with it.
   const withNumbers = values.some(Boolean);
-  const r = withNumbers ? 19 : 12;
-  const colGap = weights ? 190 : 130, pitch = withNumbers || biases.some(Boolean) ? 62 : 40;
+  const widest = Math.max(0, ...values.flatMap((v) => (v ?? []).map((x) => numberWidth(neuronText(x, decimals), 11))));
+  const r = withNumbers ? Math.max(19, Math.ceil(widest / 2 + 4)) : 12;
+  const colGap = (weights ? 190 : 130) + 2 * Math.max(0, r - 19);
+  const pitch = withNumbers || biases.some(Boolean) ? 2 * Math.max(r, 19) + 24 : 40;
   const slots = sizes.map((n) => shown(n, maxNeurons));
   const maxSlots = Math.max(...slots.map((s) => s.length));
   const margin = r + 4;
@@ -184,7 +201,8 @@ export function networkDiagram(net: NetworkDiagramInput, options: NetworkDiagram
         data: { values: neurons },
         layer: [
           {
-            mark: { type: "point", shape: "circle", filled: true, size: Math.PI * r * r, fill: "#ffffff", stroke: "#4c78a8", strokeWidth: 1.5, opacity: 1 },
+            // a symbol's size is the area of its bounding square: (2r)² for a circle of radius r
+            mark: { type: "point", shape: "circle", filled: true, size: 4 * r * r, fill: "#ffffff", stroke: "#4c78a8", strokeWidth: 1.5, opacity: 1 },
             encoding: {
               x: { field: "x", ...px("x") },
               y: { field: "y", ...px("y") },

@@ -231,6 +231,19 @@ export function imageGrid(images: Tensor | readonly unknown[], options: ImageGri
           ],
         },
       },
+      // a thin grey frame around each tile, just outside its pixels: a blank tile (white, as 0 is
+      // in grey images) still shows where it is
+      {
+        data: { sequence: { start: 0, stop: tiles.length, as: "t" } },
+        transform: [
+          { calculate: `(datum.t % ${cols}) * ${pitchX} - 0.5`, as: "x" },
+          { calculate: `datum.x + ${w * cell + 1}`, as: "x2" },
+          { calculate: `floor(datum.t / ${cols}) * ${pitchY} + ${captionH} - 0.5`, as: "y" },
+          { calculate: `datum.y + ${h * cell + 1}`, as: "y2" },
+        ],
+        mark: { type: "rect" as const, fill: null, stroke: "#b0b0b0", strokeWidth: 1, aria: false, tooltip: null },
+        encoding: { x: { field: "x", ...pos("x") }, x2: { field: "x2" }, y: { field: "y", ...pos("y") }, y2: { field: "y2" } },
+      },
       ...(captions
         ? [{
           data: { values: captions.map((label, t) => ({ t, label })) },

@@ -47,3 +47,38 @@ test("barChart bad input: lengths, NaN, duplicates, empty, bad reference", () =>
   assertInputError(() => barChart([{ name: "a", v: "x" }]), "barChart", "options.y");
   assertInputError(() => barChart({ category: ["a"], value: [1] }, { reference: { value: Infinity } }), "barChart", "options.reference[0].value");
 });
+
+/** The category axis of a bar chart spec: its labelled values (all categories when not set). */
+function axisLabels(spec: unknown): string[] | undefined {
+  const enc = (spec as { layer: { encoding: Record<string, { field?: string; axis?: { values?: string[] } }> }[] }).layer[0].encoding;
+  const cat = Object.values(enc).find((e) => e.field === "category");
+  return cat?.axis?.values;
+}
+
+test("barChart of a long vector, 25 to 200 bars of index 0…n−1: every k-th index labelled (k = 1, 2, 5, 10, …), no two labels overlapping", () => {
+  for (const n of [12, 25, 60, 100, 200]) {
+    const index = Array.from({ length: n }, (_, i) => i);
+    const spec = barChart({ category: index, value: index.map((i) => Math.sin(i)) });
+    assertCleanSpec(spec);
+    assert.equal(inlineData(spec)[0].length, n, "every bar is drawn");
+    const labels = axisLabels(spec) ?? index.map(String);
+    const k = labels.length > 1 ? Number(labels[1]) - Number(labels[0]) : n;
+    assert.ok([1, 2, 5, 10, 20, 50].includes(k), `n=${n}: every ${k}`);
+    assert.deepEqual(labels, index.filter((i) => i % k === 0).map(String), `n=${n}`);
+    // Arial digits are 0.556 em wide at 11 px: the labels' centres are further apart than the widest label plus a space
+    const width = (spec as { width: number }).width;
+    const widest = Math.max(...labels.map((l) => l.length)) * 0.556 * 11;
+    assert.ok((width / n) * k >= widest + 5.5, `n=${n}: ${((width / n) * k).toFixed(1)} px apart for ${widest.toFixed(1)} px labels`);
+    if (n <= 12) assert.equal(axisLabels(spec), undefined, "few bars: every label");
+  }
+});
+
+test("barChart horizontal, 80 named categories: every k-th name on the y axis, a line of text apart", () => {
+  const names = Array.from({ length: 80 }, (_, i) => `feature ${i}`);
+  const spec = barChart({ category: names, value: names.map((_, i) => i) }, { horizontal: true });
+  assertCleanSpec(spec);
+  const labels = axisLabels(spec)!;
+  const k = names.indexOf(labels[1]);
+  assert.ok((spec as { height: number }).height / 80 * k >= 13, `every ${k}`);
+  assert.equal(labels[0], "feature 0");
+});

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { networkDiagram, DiagramEdge, DiagramNeuron } from "../../src/charts/diagram";
+import { renderSvg, textWidth } from "../../kernel-helpers/render";
 import { assertCleanSpec, assertInputError, inlineData } from "./vl";
 
 const neuronsOf = (spec: unknown) => inlineData(spec).find((d) => d.length && "index" in d[0]) as unknown as DiagramNeuron[];
@@ -46,4 +47,26 @@ test("networkDiagram bad input: one layer, zero neurons, weights of the wrong sh
   assertInputError(() => networkDiagram({ layers: [2, 3], weights: [[[1, 2], [3, 4]]] }), "networkDiagram", "net.weights[0]", /\[2, 3\].*got \[2, 2\]/);
   assertInputError(() => networkDiagram({ layers: [2, 3], values: [[1, 2], [1]] }), "networkDiagram", "net.values[1]", /3 values/);
   assertInputError(() => networkDiagram({ layers: [2, 3], values: [[1, NaN], null] }), "networkDiagram", "net.values[0][1]");
+});
+
+test("networkDiagram decimals 4, values from −123.8308 to 0.8608: each value is drawn inside its circle, 3 px to spare on each side", () => {
+  const values = [[1, -10.5], [0.86078904, -123.8308], [0.12, 0.11920292]];
+  for (const decimals of [2, 4]) {
+    const spec = networkDiagram({ layers: [2, 2, 2], values, biases: [null, [1, 2], [0, -1]] }, { decimals });
+    assertCleanSpec(spec);
+    // the rendered SVG: circles (symbol paths "M r,0 A r,r …") and the value texts, both placed by translate(x, y)
+    const svg = renderSvg(spec);
+    const circles = [...svg.matchAll(/aria-roledescription="point" transform="translate\(([\d.]+),([\d.]+)\)" d="M([\d.]+),0A/g)].map((m) => ({ x: +m[1], y: +m[2], r: +m[3] }));
+    const valueGroup = /layer_1_layer_1_marks"[^>]*>(.*?)<\/g>/s.exec(svg)![1];
+    const texts = [...valueGroup.matchAll(/transform="translate\(([\d.]+),([\d.]+)\)" font-family="[^"]*" font-size="11px"[^>]*>([^<]*)</g)].map((m) => ({ x: +m[1], y: +m[2], text: m[3] }));
+    assert.equal(circles.length, 6);
+    assert.equal(texts.length, 6);
+    for (const t of texts) {
+      const c = circles.find((c) => c.x === t.x && Math.abs(c.y - t.y) < 6)!;
+      assert.ok(c, `a circle under "${t.text}"`);
+      const w = textWidth(t.text, { fontSize: 11 }) ?? t.text.length * 0.6 * 11;
+      // the stroke (1.5 px) is centred on the circle: the inside is r − 0.75 wide on each side
+      assert.ok(w / 2 + 3 <= c.r - 0.75, `decimals ${decimals}: "${t.text}" ${w.toFixed(1)} px wide in a circle of radius ${c.r}`);
+    }
+  }
 });

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { imageGrid, ImagePixel } from "../../src/charts/images";
 import { Tensor } from "../../src/tensor";
+import { renderSvg } from "../../kernel-helpers/render";
 import { assertCleanSpec, assertInputError, inlineData } from "./vl";
 
 const pixels = (spec: unknown) => inlineData(spec)[0] as unknown as ImagePixel[];
@@ -65,4 +66,13 @@ test("imageGrid bad input: NaN, wrong rank, labels of the wrong length, bad norm
   assertInputError(() => imageGrid(Tensor.zeros([2, 3, 3, 1]), { labels: ["a"] }), "imageGrid", "options.labels", /2 captions/);
   assertInputError(() => imageGrid(Tensor.zeros([1, 3, 3, 1]), { normalize: "each" as never }), "imageGrid", "options.normalize");
   assertInputError(() => imageGrid([[1, 2], [3]] as never), "imageGrid", "images");
+});
+
+test("imageGrid x=[3,2,2,1] of zeros (blank tiles), cellSize 10, 2 columns: each tile drawn with a thin frame just outside its pixels", () => {
+  const spec = imageGrid(Tensor.zeros([3, 2, 2, 1]), { cellSize: 10, columns: 2 });
+  assertCleanSpec(spec);
+  assert.equal(pixels(spec).length, 12, "the frames add no inline data");
+  // rendered: one stroked rectangle per tile, 21 × 21 around its 20 × 20 pixels (gap 6: tiles at 0 and 26)
+  const frames = [...renderSvg(spec).matchAll(/<path d="M(-?[\d.]+),(-?[\d.]+)h([\d.]+)v([\d.]+)h-[\d.]+Z" stroke="#b0b0b0"/g)].map((m) => m.slice(1, 5).map(Number));
+  assert.deepEqual(frames, [[-0.5, -0.5, 21, 21], [25.5, -0.5, 21, 21], [-0.5, 25.5, 21, 21]]);
 });
