@@ -211,7 +211,7 @@ export async function lessons(options: LessonsOptions): Promise<LessonsTimings> 
     timeoutSec: options.timeoutSec,
     onDone: (r) => {
       timings[path.basename(r.notebook)] = r.seconds;
-      log(`  ✓ ${path.basename(r.notebook, ".ipynb").padEnd(36)} ${fmt(r.seconds).padStart(7)}   (kernel start ${fmt(r.kernelSeconds)}, ${r.cells.length} code cells)${r.retried ? ", second run after a tslab glitch" : ""}`);
+      log(`  ✓ ${path.basename(r.notebook, ".ipynb").padEnd(36)} ${fmt(r.seconds).padStart(7)}   (kernel start ${fmt(r.kernelSeconds)}, ${r.cells.length} code cells)${r.retried ? ", run again after a tslab glitch" : ""}`);
     },
   });
 

@@ -37,7 +37,7 @@ export interface ExecuteOptions {
   env?: NodeJS.ProcessEnv;
   /** A Python with nbclient. Default `findPython()`. */
   python?: string;
-  /** Run the notebook once more when tslab's compiler glitches (see TSLAB_GLITCH). Default true. */
+  /** Run the notebook again (up to 3 runs) when tslab's compiler glitches (see TSLAB_GLITCH). Default true. */
   retryGlitch?: boolean;
 }
 
@@ -51,7 +51,7 @@ export interface NotebookRun {
   kernelSeconds: number;
   /** time per code cell, by index in the notebook (0-based) */
   cells: { index: number; seconds: number }[];
-  /** true when a tslab glitch made the first run fail and this is the second one */
+  /** true when a tslab glitch made an earlier run fail and this one is a repeat */
   retried: boolean;
 }
 
@@ -174,18 +174,21 @@ interface Report {
  * write the executed copy; resolve with the timings or reject with a `NotebookError`.
  */
 export async function executeNotebook(notebookPath: string, options: ExecuteOptions = {}): Promise<NotebookRun> {
-  try {
-    return await executeOnce(notebookPath, options);
-  } catch (e) {
-    if (!(e instanceof NotebookError) || !TSLAB_GLITCH.test(e.evalue) || options.retryGlitch === false) throw e;
-    console.warn(`${shortPath(e.notebook)}: cell ${e.cell + 1} hit a tslab glitch ("${e.evalue}": its incremental compiler saw a watched file such as dist/*.d.ts change during the run); running the notebook once more`);
-    return { ...(await executeOnce(notebookPath, options)), retried: true };
+  const attempts = options.retryGlitch === false ? 1 : 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { ...(await executeOnce(notebookPath, options)), retried: attempt > 1 };
+    } catch (e) {
+      if (!(e instanceof NotebookError) || !TSLAB_GLITCH.test(e.evalue) || attempt >= attempts) throw e;
+      console.warn(`${shortPath(e.notebook)}: cell ${e.cell + 1} hit a tslab glitch ("${e.evalue}": the kernel's incremental compiler got a file-watch event at the wrong moment, not an error of the lesson); running the notebook again (${attempt + 1} of ${attempts})`);
+    }
   }
 }
 
 /**
- * tslab's own compiler state breaking, not the lesson: it throws these when a file it watches
- * changes while a cell is compiled (e.g. dist/ rebuilt during a run).
+ * tslab's own compiler state breaking, not the lesson: its TypeScript watch program keeps one
+ * timer slot and throws these when a file-watch event (seen while other processes rebuild dist/
+ * or write into the project) schedules a second update. Rare on a quiet machine.
  */
 const TSLAB_GLITCH = /Unexpected pending rebuildTimer|rebuildTimer is not set properly|clearing unexpected tiemr/;
 
