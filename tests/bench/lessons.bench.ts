@@ -39,7 +39,7 @@ export async function runLessonsBench(): Promise<Record<string, number>> {
   const t = JSON.parse(fs.readFileSync(timingsFile, "utf8")) as LessonsTimings;
   fs.rmSync(tmp, { recursive: true, force: true });
 
-  const rows = Object.entries(t.notebooks);
+  const rows = Object.entries(t.notebooks).sort(([a], [b]) => a.localeCompare(b));
   const sum = rows.reduce((a, [, s]) => a + s, 0);
   const runPhase = t.total - t.setup - (t.site ?? 0);
   console.log(`\n${"lesson".padEnd(40)} ${"seconds".padStart(8)}`);
