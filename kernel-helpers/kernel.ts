@@ -208,8 +208,8 @@ export function installKernel(where: KernelLocation = {}): InstallResult {
   const dir = kernelDir(where);
   const spec = kernelSpec(dir);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, PROTOCOL_FIXES_FILE), PROTOCOL_FIXES);
-  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(spec, null, 1) + "\n");
+  writeIfChanged(path.join(dir, PROTOCOL_FIXES_FILE), PROTOCOL_FIXES);
+  writeIfChanged(path.join(dir, "kernel.json"), JSON.stringify(spec, null, 1) + "\n");
   const imports = where.user ? null : installNotebookImports(where.projectDir ?? projectRoot());
   return { dir, spec, imports };
 }
@@ -264,7 +264,7 @@ export function installNotebookImports(projectDir: string = projectRoot()): stri
     "kernel.d.ts": `export * from ${JSON.stringify(rel("kernel-helpers/index"))};\n`,
   };
   fs.mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) writeIfChanged(path.join(dir, name), text);
   return dir;
 }
 
@@ -313,3 +313,16 @@ function shellQuote(s: string): string {
 }
 
 if (require.main === module) process.exitCode = main();
+
+/**
+ * Write a file only when its content differs: a running tslab kernel watches the files its
+ * cells import, and a rewrite with the same bytes still wakes its watcher mid-cell.
+ */
+function writeIfChanged(file: string, text: string): void {
+  try {
+    if (fs.readFileSync(file, "utf8") === text) return;
+  } catch {
+    // absent: write it
+  }
+  fs.writeFileSync(file, text);
+}
