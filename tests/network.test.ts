@@ -9,6 +9,8 @@ import { gradCheckModel, numericalGradient, relativeError } from "../src/gradche
 import { Dense } from "../src/layers/dense";
 import { ReLU, Sigmoid, Softmax, Tanh } from "../src/layers/activations";
 import { Flatten } from "../src/layers/flatten";
+import { Conv2D } from "../src/layers/conv";
+import { MaxPool2D } from "../src/layers/pool";
 import { oneHot, softmaxCrossEntropy } from "../src/layers/losses";
 import type { Layer, Param } from "../src/layers/layer";
 import type { ChainFactor } from "../src/trace";
@@ -66,6 +68,31 @@ test("forward of Flatten → Dense(12,5) → Tanh → Dense(5,3) on x=[4,2,2,3] 
   assert.deepEqual(trace.steps.map((s) => s.layer), layers.map((l) => l.name));
   assert.ok(trace.output.allClose(out, 0));
   assert.deepEqual(net.outputShape([4, 2, 2, 3]), [4, 3]);
+});
+
+test("forward trace of Conv2D(4 filters 3×3) → ReLU → MaxPool2D(2) → Flatten → Dense on a blank x=[2,16,16,1] with one bright 3×3 blob: the recorded windows contain the blob", () => {
+  const net = new Network([
+    new Conv2D({ inChannels: 1, filters: 4, kernelSize: 3, seed: 11 }), new ReLU(), new MaxPool2D({ size: 2 }),
+    new Flatten(), new Dense(7 * 7 * 4, 3, { seed: 12 }),
+  ]);
+  // the blob: rows 9–11, columns 10–12 of example 0 (example 1 stays blank)
+  const inBlob = (r: number, c: number) => r >= 9 && r <= 11 && c >= 10 && c <= 12;
+  const x = Tensor.zeros([2, 16, 16, 1]).map((_, k) => (k < 256 && inBlob(Math.floor(k / 16), k % 16) ? 1 : 0));
+  const { trace } = net.forward(x, { trace: true });
+  assert.ok(trace);
+  const [conv, , pool] = trace.steps;
+  assert.ok(conv.kind === "conv2d" && pool.kind === "maxpool");
+  assert.deepEqual(conv.out.shape, [2, 14, 14, 4]);
+  // conv: one window per filter, each covering part of the blob (3×3 windows at row, col)
+  assert.deepEqual(conv.windows.map((w) => w.f), [0, 1, 2, 3]);
+  for (const w of conv.windows) {
+    const touches = [0, 1, 2].some((di) => [0, 1, 2].some((dj) => inBlob(w.row + di, w.col + dj)));
+    assert.ok(touches && w.window.max().item() === 1, `filter ${w.f}: window at (${w.row}, ${w.col}) misses the blob`);
+    assert.equal(w.out, Math.max(...Array.from({ length: 14 * 14 }, (_, p) => conv.out.get(0, Math.floor(p / 14), p % 14, w.f))));
+  }
+  // pooling: one window per channel, each holding a positive (post-ReLU) response to the blob
+  assert.deepEqual(pool.windows.map((w) => w.c), [0, 1, 2, 3]);
+  for (const w of pool.windows) assert.ok(w.value > 0, `channel ${w.c}: window at (${w.row}, ${w.col}) holds only zeros`);
 });
 
 type Case = { n: number; d: number; h: number; m: number; seed: number };

@@ -558,7 +558,8 @@ export interface ConvPosition {
 export interface ConvTraceOptions extends Conv2DOptions {
   /**
    * Which output values to explain. Default: all of them when the output holds at most 64
-   * values (N·H'·W'·F ≤ 64), else the first output row (i = 0) of every filter of example 0.
+   * values (N·H'·W'·F ≤ 64), else the first output row (i = 0) of every filter of example 0
+   * (the Conv2D layer's forward trace picks each filter's strongest response instead).
    */
   positions?: "all" | ConvPosition[];
   /** the layer name written in the trace; default "conv2d" */
@@ -577,18 +578,31 @@ export function conv2dTrace(x: Tensor, w: Tensor, b: Tensor, opts: ConvTraceOpti
 
 /**
  * The output positions a trace explains, checked, in (n, i, j, f) order; `last` names the fourth
- * index ("f" for filters, "c" for the channels of max pooling). The default rule of
- * `conv2dTrace` and `maxPoolTrace`: every position when the output holds at most 64 values,
- * else the first output row (i = 0) of every filter or channel of example 0.
+ * index ("f" for filters, "c" for the channels of max pooling). The default rule (positions
+ * undefined): every position when the output holds at most 64 values; else, with `out` (the
+ * output [N, H', W', F], as the Conv2D and MaxPool2D layers pass it), the strongest response of
+ * each filter or channel of example 0 (its largest output value; ties → the first in row-major
+ * order), and without `out` (`conv2dTrace`, `maxPoolTrace`) the first output row (i = 0) of every
+ * filter or channel of example 0.
  */
 export function tracePositions(
   fn: string,
   positions: unknown,
   dims: { N: number; OH: number; OW: number; F: number },
   last: "f" | "c",
+  out?: Tensor,
 ): { n: number; i: number; j: number; f: number }[] {
   const { N, OH, OW, F } = dims;
   const all: { n: number; i: number; j: number; f: number }[] = [];
+  if (positions === undefined && out !== undefined && N * OH * OW * F > 64) {
+    // the strongest response of each filter in example 0: on a digit the first rows are blank paper
+    for (let f = 0; f < F; f++) {
+      let best = 0; // flat i·W' + j of the largest value so far (strict > keeps the first of ties)
+      for (let p = 1; p < OH * OW; p++) if (out.data[p * F + f] > out.data[best * F + f]) best = p;
+      all.push({ n: 0, i: Math.floor(best / OW), j: best % OW, f });
+    }
+    return all;
+  }
   if (positions === undefined || positions === "all") {
     const everything = positions === "all" || N * OH * OW * F <= 64;
     const ns = everything ? N : 1; // else example 0 only …
@@ -613,7 +627,20 @@ export function tracePositions(
   return all;
 }
 
-/** Build a ConvTrace from the output a forward pass computed (used by conv2dTrace and Conv2D). */
+/**
+ * Reject a layer's `tracePositions` that is neither undefined, "all" nor an array; the positions
+ * themselves are checked against the output size at each traced forward pass.
+ */
+export function checkTracePositions(fn: string, positions: unknown, last: "f" | "c"): void {
+  if (positions !== undefined && positions !== "all" && !Array.isArray(positions)) {
+    throw new InputError(fn, "tracePositions", `"all" or an array of { n?, i, j, ${last}? }`, describe(positions));
+  }
+}
+
+/**
+ * Build a ConvTrace from the output a forward pass computed (used by conv2dTrace and Conv2D);
+ * `strongest`: the default positions are each filter's strongest response (see tracePositions).
+ */
 function buildConvTrace(
   fn: string,
   x: Tensor,
@@ -624,6 +651,7 @@ function buildConvTrace(
   out: Tensor,
   positions: ConvTraceOptions["positions"],
   layer: string,
+  strongest = false,
 ): ConvTrace {
   const [N, H, W, C] = x.shape;
   const [KH, KW, , F] = w.shape;
@@ -631,7 +659,7 @@ function buildConvTrace(
   const Hp = H + 2 * P;
   const Wp = W + 2 * P;
   const xp = padRaw(x.data, N, H, W, C, P);
-  const windows: ConvWindow[] = tracePositions(fn, positions, { N, OH, OW, F }, "f").map(({ n, i, j, f }) => {
+  const windows: ConvWindow[] = tracePositions(fn, positions, { N, OH, OW, F }, "f", strongest ? out : undefined).map(({ n, i, j, f }) => {
     const K = KH * KW * C;
     const win = new Float64Array(K);
     const fil = new Float64Array(K);
@@ -688,6 +716,12 @@ export interface Conv2DLayerOptions {
   impl?: ConvImpl;
   /** ["conv2d_1", "conv2d_2", … in order of creation] */
   name?: string;
+  /**
+   * The output positions a forward trace records, as `conv2dTrace`'s `positions`. Default: every
+   * position when the output holds at most 64 values, else for each filter the position of its
+   * strongest response in example 0 (the largest output value; ties → the first in row-major order).
+   */
+  tracePositions?: ConvTraceOptions["positions"];
 }
 
 /** A convolution layer: F filters [KH, KW, C], He-normal weights (std √(2 / (KH·KW·C))), zero biases. */
@@ -698,6 +732,8 @@ export class Conv2D implements Layer {
   readonly pad: number;
   readonly rounding: Rounding;
   readonly impl: ConvImpl;
+  /** the positions a forward trace records; undefined: the default of `Conv2DLayerOptions.tracePositions` */
+  readonly tracePositions: ConvTraceOptions["positions"];
   /** the filters [KH, KW, C, F] (decayed) and biases [F] */
   readonly w: Param;
   readonly b: Param;
@@ -706,7 +742,7 @@ export class Conv2D implements Layer {
   constructor(opts: Conv2DLayerOptions) {
     const fn = "Conv2D";
     if (typeof opts !== "object" || opts === null) throw new InputError(fn, "opts", "{ inChannels, filters, kernelSize, … }", describe(opts));
-    const { inChannels, filters, kernelSize, stride = 1, pad = 0, rounding = "exact", seed = 0, impl = "im2col", name } = opts;
+    const { inChannels, filters, kernelSize, stride = 1, pad = 0, rounding = "exact", seed = 0, impl = "im2col", name, tracePositions } = opts;
     checkInt(fn, "inChannels", inChannels);
     checkInt(fn, "filters", filters);
     const [KH, KW] = Array.isArray(kernelSize) ? kernelSize : [kernelSize, kernelSize];
@@ -718,11 +754,13 @@ export class Conv2D implements Layer {
     checkRounding(fn, rounding);
     if (!Number.isInteger(seed)) throw new InputError(fn, "seed", "an integer", describe(seed));
     if (impl !== "naive" && impl !== "im2col") throw new InputError(fn, "impl", '"naive" or "im2col"', describe(impl));
+    checkTracePositions(fn, tracePositions, "f");
     this.name = layerName(fn, "conv2d", name);
     this.stride = stride;
     this.pad = pad;
     this.rounding = rounding;
     this.impl = impl;
+    this.tracePositions = tracePositions;
     // He-normal: keeps the variance of the pre-activations near 1 under ReLU
     const std = Math.sqrt(2 / (KH * KW * inChannels));
     const r = new Random(seed);
@@ -769,7 +807,7 @@ export class Conv2D implements Layer {
     const { out, cache } = this.impl === "naive" ? conv2dNaive(x, w, b, o) : conv2dIm2col(x, w, b, o);
     this.cache = cache;
     if (!opts.trace) return { out };
-    return { out, trace: buildConvTrace(`${this.name}.forward`, x, w, b, this.stride, this.pad, out, undefined, this.name) };
+    return { out, trace: buildConvTrace(`${this.name}.forward`, x, w, b, this.stride, this.pad, out, this.tracePositions, this.name, true) };
   }
 
   backward(dout: Tensor): { dx: Tensor; factors: ChainFactor[] } {

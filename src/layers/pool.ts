@@ -20,7 +20,7 @@
 import { checkInt, describe, fmtShape, InputError } from "../errors";
 import { checkTensor, checkTensorFinite, Tensor } from "../tensor";
 import type { ChainFactor, PoolTrace, PoolWindow } from "../trace";
-import { tracePositions } from "./conv";
+import { checkTracePositions, tracePositions } from "./conv";
 import type { ForwardOptions, Layer, Param } from "./layer";
 import { layerName } from "./names";
 
@@ -150,6 +150,7 @@ export interface MaxPoolTraceOptions extends MaxPoolOptions {
   /**
    * Which windows to record. Default: all of them when the output holds at most 64 values,
    * else the first output row (i = 0) of every channel of example 0.
+   * (the MaxPool2D layer's forward trace picks each channel's largest output instead).
    */
   positions?: "all" | PoolPosition[];
   /** the layer name written in the trace; default "maxpool" */
@@ -162,7 +163,10 @@ export function maxPoolTrace(x: Tensor, opts: MaxPoolTraceOptions): PoolTrace {
   return buildPoolTrace("maxPoolTrace", x, out, cache, opts.positions, opts.layer ?? "maxpool");
 }
 
-/** Build a PoolTrace from what a forward pass computed (the winners come from its cache). */
+/**
+ * Build a PoolTrace from what a forward pass computed (the winners come from its cache);
+ * `strongest`: the default positions are each channel's largest output (see tracePositions).
+ */
 function buildPoolTrace(
   fn: string,
   x: Tensor,
@@ -170,10 +174,11 @@ function buildPoolTrace(
   cache: MaxPoolCache,
   positions: MaxPoolTraceOptions["positions"],
   layer: string,
+  strongest = false,
 ): PoolTrace {
   const [N, H, W, C] = x.shape;
   const { size, stride, outH: OH, outW: OW, argmax } = cache;
-  const windows: PoolWindow[] = tracePositions(fn, positions, { N, OH, OW, F: C }, "c").map(({ n, i, j, f: c }) => {
+  const windows: PoolWindow[] = tracePositions(fn, positions, { N, OH, OW, F: C }, "c", strongest ? out : undefined).map(({ n, i, j, f: c }) => {
     const row = i * stride;
     const col = j * stride;
     const vals = new Float64Array(size * size);
@@ -204,6 +209,12 @@ function buildPoolTrace(
 export interface MaxPool2DLayerOptions extends MaxPoolOptions {
   /** ["max_pooling2d_1", "max_pooling2d_2", … in order of creation, as in Keras] */
   name?: string;
+  /**
+   * The windows a forward trace records, as `maxPoolTrace`'s `positions`. Default: every window
+   * when the output holds at most 64 values, else for each channel the window with the largest
+   * output in example 0 (ties → the first in row-major order).
+   */
+  tracePositions?: MaxPoolTraceOptions["positions"];
 }
 
 /** A max-pooling layer: no parameters; keeps the winners of its last forward for backward. */
@@ -212,17 +223,21 @@ export class MaxPool2D implements Layer {
   readonly name: string;
   readonly size: number;
   readonly stride: number;
+  /** the windows a forward trace records; undefined: the default of `MaxPool2DLayerOptions.tracePositions` */
+  readonly tracePositions: MaxPoolTraceOptions["positions"];
   private cache: MaxPoolCache | null = null;
 
   constructor(opts: MaxPool2DLayerOptions) {
     const fn = "MaxPool2D";
-    if (typeof opts !== "object" || opts === null) throw new InputError(fn, "opts", "{ size, stride?, name? }", describe(opts));
-    const { size, stride = size, name } = opts;
+    if (typeof opts !== "object" || opts === null) throw new InputError(fn, "opts", "{ size, stride?, name?, tracePositions? }", describe(opts));
+    const { size, stride = size, name, tracePositions } = opts;
     checkInt(fn, "size", size);
     checkInt(fn, "stride", stride);
+    checkTracePositions(fn, tracePositions, "c");
     this.name = layerName(fn, "max_pooling2d", name);
     this.size = size;
     this.stride = stride;
+    this.tracePositions = tracePositions;
   }
 
   /** [N, H, W, C] → [N, H', W', C]. */
@@ -240,7 +255,7 @@ export class MaxPool2D implements Layer {
     const { out, cache } = maxPoolForward(x, { size: this.size, stride: this.stride });
     this.cache = cache;
     if (!opts.trace) return { out };
-    return { out, trace: buildPoolTrace(`${this.name}.forward`, x, out, cache, undefined, this.name) };
+    return { out, trace: buildPoolTrace(`${this.name}.forward`, x, out, cache, this.tracePositions, this.name, true) };
   }
 
   backward(dout: Tensor): { dx: Tensor; factors: ChainFactor[] } {

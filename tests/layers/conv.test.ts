@@ -337,7 +337,14 @@ test("Conv2D x=[2,7,7,3] filters=4 k=3 s=2 p=1: forward = conv2dNaive with its w
     assert.deepEqual(out.shape, [2, 4, 4, 4]);
     const ref = conv2dNaive(x, layer.w.value, layer.b.value, { stride: 2, pad: 1 });
     assert.ok(out.maxAbsDiff(ref.out) <= 1e-12);
-    assert.ok(trace !== undefined && trace.layer === layer.name && trace.out === out && trace.windows.length === 4 * 4);
+    assert.ok(trace !== undefined && trace.layer === layer.name && trace.out === out && trace.windows.length === 4);
+    // out has 2·4·4·4 = 128 > 64 values: each filter's strongest response in example 0 (ties → first)
+    trace.windows.forEach((win, f) => {
+      assert.equal(win.n, 0);
+      assert.equal(win.f, f);
+      const values = Array.from({ length: 4 * 4 }, (_, p) => out.get(0, Math.floor(p / 4), p % 4, f));
+      assert.equal(win.i * 4 + win.j, values.indexOf(Math.max(...values)), `filter ${f}`);
+    });
     const dout = Tensor.randn(out.shape, 7);
     const { dx, factors } = layer.backward(dout);
     const g = conv2dBackwardNaive(dout, ref.cache);
@@ -347,6 +354,39 @@ test("Conv2D x=[2,7,7,3] filters=4 k=3 s=2 p=1: forward = conv2dNaive with its w
     assert.ok(factors.length >= 2 && factors.every((f) => f.name.length > 0 && f.value instanceof Tensor));
     assert.deepEqual(layer.params().map((p) => [p.name, p.decay]), [["w", true], ["b", false]]);
   }
+});
+
+test("Conv2D trace x=[2,10,10,1] filters=3 k=3 (128 > 64 outputs): each filter's strongest response in example 0; tracePositions overrides", () => {
+  const layer = new Conv2D({ inChannels: 1, filters: 3, kernelSize: 3, seed: 4, name: "c" });
+  const x = Tensor.randn([2, 10, 10, 1], 5);
+  const { out, trace } = layer.forward(x, { trace: true });
+  assert.deepEqual(out.shape, [2, 8, 8, 3]);
+  assert.ok(trace !== undefined);
+  assert.deepEqual(trace.windows.map((win) => win.f), [0, 1, 2]);
+  for (const win of trace.windows) {
+    const values = Array.from({ length: 8 * 8 }, (_, p) => out.get(0, Math.floor(p / 8), p % 8, win.f));
+    assert.equal(win.n, 0);
+    assert.equal(win.i * 8 + win.j, values.indexOf(Math.max(...values)), `filter ${win.f}`);
+    assert.equal(win.out, Math.max(...values));
+  }
+  // conv2dTrace keeps its own default: the first output row of every filter
+  const plain = conv2dTrace(x, layer.w.value, layer.b.value);
+  assert.ok(plain.windows.length === 8 * 3 && plain.windows.every((win) => win.n === 0 && win.i === 0));
+  // ties (a blank image, zero biases: every output 0) → the first position in row-major order
+  const blank = layer.forward(Tensor.zeros([2, 10, 10, 1]), { trace: true }).trace!;
+  assert.deepEqual(blank.windows.map((win) => [win.i, win.j, win.f]), [[0, 0, 0], [0, 0, 1], [0, 0, 2]]);
+  // tracePositions: the given positions, or "all"
+  const picked = new Conv2D({ inChannels: 1, filters: 3, kernelSize: 3, tracePositions: [{ n: 1, i: 5, j: 2, f: 1 }] });
+  assert.deepEqual(picked.forward(x, { trace: true }).trace!.windows.map((win) => [win.n, win.i, win.j, win.f]), [[1, 5, 2, 1]]);
+  const all = new Conv2D({ inChannels: 1, filters: 3, kernelSize: 3, tracePositions: "all" });
+  assert.equal(all.forward(x, { trace: true }).trace!.windows.length, 2 * 8 * 8 * 3);
+  const fromW = Conv2D.fromWeights(layer.w.value, layer.b.value, { tracePositions: [{ i: 7, j: 7 }] });
+  assert.deepEqual(fromW.forward(x, { trace: true }).trace!.windows.map((win) => [win.i, win.j, win.f]), [[7, 7, 0], [7, 7, 1], [7, 7, 2]]);
+  // bad tracePositions: rejected by the constructor, out-of-range positions at the traced forward
+  throwsInputError(() => new Conv2D({ inChannels: 1, filters: 3, kernelSize: 3, tracePositions: "strongest" as never }), "Conv2D", "tracePositions");
+  const far = new Conv2D({ inChannels: 1, filters: 3, kernelSize: 3, tracePositions: [{ i: 8, j: 0 }], name: "far" });
+  assert.equal(far.forward(x).out.shape[1], 8); // no trace: not checked
+  throwsInputError(() => far.forward(x, { trace: true }), "far.forward", "positions[0].i");
 });
 
 test("Conv2D init: He-normal (std ≈ √(2 / (KH·KW·C))), zero biases, same seed same weights", () => {

@@ -222,6 +222,35 @@ test("MaxPool2D x=[2,5,5,3] size=3 stride=2: forward = maxPoolForward, backward 
   assert.equal(factors[0].value.sum().item(), out.size);
 });
 
+test("MaxPool2D trace x=[2,12,12,3] size=2 (216 > 64 outputs): each channel's largest output in example 0; tracePositions overrides", () => {
+  const layer = new MaxPool2D({ size: 2, name: "p" });
+  const x = Tensor.randn([2, 12, 12, 3], 10);
+  const { out, trace } = layer.forward(x, { trace: true });
+  assert.deepEqual(out.shape, [2, 6, 6, 3]);
+  assert.ok(trace !== undefined);
+  assert.deepEqual(trace.windows.map((win) => win.c), [0, 1, 2]);
+  for (const win of trace.windows) {
+    const values = Array.from({ length: 6 * 6 }, (_, p) => out.get(0, Math.floor(p / 6), p % 6, win.c));
+    assert.equal(win.n, 0);
+    assert.equal(win.i * 6 + win.j, values.indexOf(Math.max(...values)), `channel ${win.c}`);
+    assert.equal(win.value, Math.max(...values));
+    assert.equal(win.window.get(win.winRow, win.winCol), win.value);
+  }
+  // maxPoolTrace keeps its own default: the first output row of every channel
+  const plain = maxPoolTrace(x, { size: 2 });
+  assert.ok(plain.windows.length === 6 * 3 && plain.windows.every((win) => win.n === 0 && win.i === 0));
+  // ties (every value equal) → the first window in row-major order
+  const flat = layer.forward(Tensor.ones([2, 12, 12, 3]), { trace: true }).trace!;
+  assert.deepEqual(flat.windows.map((win) => [win.i, win.j, win.c]), [[0, 0, 0], [0, 0, 1], [0, 0, 2]]);
+  // tracePositions: the given windows, or "all"
+  const picked = new MaxPool2D({ size: 2, tracePositions: [{ n: 1, i: 4, j: 3, c: 2 }] });
+  assert.deepEqual(picked.forward(x, { trace: true }).trace!.windows.map((win) => [win.n, win.i, win.j, win.c]), [[1, 4, 3, 2]]);
+  assert.equal(new MaxPool2D({ size: 2, tracePositions: "all" }).forward(x, { trace: true }).trace!.windows.length, 2 * 6 * 6 * 3);
+  throwsInputError(() => new MaxPool2D({ size: 2, tracePositions: 3 as never }), "MaxPool2D", "tracePositions");
+  const far = new MaxPool2D({ size: 2, tracePositions: [{ i: 0, j: 6 }], name: "far" });
+  throwsInputError(() => far.forward(x, { trace: true }), "far.forward", "positions[0].j");
+});
+
 // ------------------------------------------------------------------ bad input
 
 test("bad input throws InputError naming the function and the argument", () => {
