@@ -8,7 +8,7 @@
  * | a Tensor, larger 2-D / 1-D / 4-D NHWC | a chart: heatmap / bar chart / image grid               |
  * | a trace (dense, activation, conv2d, maxpool, flatten, dropout, loss, forward, backward) | text/html step tables + text/plain (`traceToText`) |
  * |                                    |   (small tensors whole; a large one by a 6 × 6 glimpse, see ShowOptions.maxRows) |
- * | a nodejs-polars DataFrame          | text/html table + text/plain                               |
+ * | a nodejs-polars DataFrame          | text/html table + text/plain (every row up to 60 rows)     |
  * | an autograd graph `{ nodes, edges }` (graphOf) or a `Value` | a chart of the graph (no graphviz)  |
  * | numbers, strings, arrays, objects  | text/plain                                                 |
  * | anything else                      | a one-line text/plain description, never an exception      |
@@ -21,6 +21,7 @@
  * lands in that cell. Outside a kernel (plain Node) it prints the text/plain view.
  */
 import { inspect } from "node:util";
+import pl from "nodejs-polars";
 import { describe, fmtShape, InputError } from "../src/errors";
 import { Tensor } from "../src/tensor";
 import { isTrace, traceToText } from "../src/trace";
@@ -866,8 +867,29 @@ function frameOutput(df: FrameLike, o: Opts): ShowOutput {
   h += "</table>";
   const shape = `${n} row${n === 1 ? "" : "s"} × ${cols.length} column${cols.length === 1 ? "" : "s"}`;
   const foot = note(esc(n > o.maxRows ? `${shape} (${o.maxRows - 1} shown)` : shape));
-  const plain = typeof (df as { toString?: unknown }).toString === "function" ? String(df) : "";
+  const plain = typeof (df as { toString?: unknown }).toString === "function" ? frameText(df, n) : "";
   return { data: { "text/html": box(h + foot), "text/plain": plain.startsWith("[object") || !plain ? `DataFrame: ${shape}` : plain }, metadata: {} };
+}
+
+/** Frames up to this many rows get every row in their text/plain (polars' own default elides past ~10). */
+const FRAME_TEXT_ROWS = 60;
+
+/**
+ * polars' text of a frame of n rows: every row when n ≤ FRAME_TEXT_ROWS (its row limit raised for
+ * this one toString, then restored), else polars' own (elided) text.
+ */
+function frameText(df: FrameLike, n: number): string {
+  // pl.Config.setTblRows(n) sets POLARS_FMT_MAX_ROWS, which polars reads when it formats
+  const prev = process.env.POLARS_FMT_MAX_ROWS;
+  const limit = prev === undefined ? NaN : Number(prev);
+  if (n > FRAME_TEXT_ROWS || limit < 0 || limit >= n) return String(df); // too long, or already whole
+  pl.Config.setTblRows(n);
+  try {
+    return String(df);
+  } finally {
+    if (prev === undefined) pl.Config.setTblRows(); // back to polars' default
+    else process.env.POLARS_FMT_MAX_ROWS = prev; // exactly as it was
+  }
 }
 
 // ------------------------------------------------------------------ autograd graphs
