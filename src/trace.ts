@@ -7,6 +7,7 @@
  */
 import { checkInt, describe, InputError } from "./errors";
 import type { Tensor } from "./tensor";
+import type { Rounding } from "./layers/windows";
 
 /** Dense layer: z = x·W + b for a batch x [N, D], W [D, M], b [M]. */
 export interface DenseTrace {
@@ -59,6 +60,8 @@ export interface ConvTrace {
   b: Tensor;
   stride: number;
   pad: number;
+  /** how an output size that is not whole was treated ("floor": the last windows that did not fit were dropped) */
+  rounding: Rounding;
   out: Tensor;
   windows: ConvWindow[];
 }

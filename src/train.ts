@@ -107,7 +107,12 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** yield to the event loop when this many ms have passed since the last yield; default 10 (0: every batch) */
   yieldEveryMs?: number;
+  /** once, when training ends for any reason (`history.stopped` says which), before `train` resolves */
+  onEnd?: EndCallback;
 }
+
+/** Called once when a training loop ends, with the history as `train` returns it. */
+export type EndCallback = (history: History) => void;
 
 const now = (): number => performance.now();
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -165,7 +170,7 @@ export async function train(net: Network, data: LabeledData, options: TrainOptio
   if (optimizer === null || typeof optimizer !== "object" || typeof optimizer.step !== "function") {
     throw new InputError(fn, "optimizer", "an optimizer (new SGD({ lr }), new Adam())", describe(optimizer));
   }
-  for (const [k, cb] of [["onBatch", onBatch], ["onEpoch", onEpoch]] as const) {
+  for (const [k, cb] of [["onBatch", onBatch], ["onEpoch", onEpoch], ["onEnd", options.onEnd]] as const) {
     if (cb !== undefined && typeof cb !== "function") throw new InputError(fn, k, "a function", describe(cb));
   }
   if (signal !== undefined && (signal === null || typeof signal.aborted !== "boolean")) throw new InputError(fn, "signal", "an AbortSignal", describe(signal));
@@ -190,6 +195,7 @@ export async function train(net: Network, data: LabeledData, options: TrainOptio
   const finish = (reason: StopReason): History => {
     history.stopped = reason;
     if (stopping?.restoreBest && bestWeights !== null) net.restore(bestWeights);
+    options.onEnd?.(history);
     return history;
   };
 

@@ -208,3 +208,15 @@ test("rejected: epochs 0, batchSize 0, no optimizer, early stopping without vali
   ];
   for (const [what, f, msg] of bad) await assert.rejects(f, (e: unknown) => e instanceof InputError && msg.test(e.message), what);
 });
+
+test("onEnd: called once with the history when training ends, for each way it ends (done, callback, abort)", async () => {
+  const ends: string[] = [];
+  const onEnd = (h: { stopped: string; rows: unknown[] }) => void ends.push(`${h.stopped}:${h.rows.length}`);
+  await train(mlp(), blobs(40, 1), { epochs: 2, batchSize: 20, optimizer: new SGD({ lr: 0.1 }), onEnd });
+  await train(mlp(), blobs(40, 1), { epochs: 3, batchSize: 20, optimizer: new SGD({ lr: 0.1 }), onEpoch: (p) => (p.epoch === 1 ? "stop" : undefined), onEnd });
+  const c = new AbortController();
+  c.abort();
+  await train(mlp(), blobs(40, 1), { epochs: 3, batchSize: 20, optimizer: new SGD({ lr: 0.1 }), signal: c.signal, onEnd });
+  assert.deepEqual(ends, ["done:2", "callback:1", "abort:0"]);
+  await assert.rejects(train(mlp(), blobs(40, 1), { epochs: 1, optimizer: new SGD({ lr: 0.1 }), onEnd: 3 as never }), /train: argument 'onEnd' expected a function/);
+});

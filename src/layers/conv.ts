@@ -38,8 +38,8 @@ export interface Conv2DOptions {
   rounding?: Rounding;
 }
 
-/** How an output size that does not come out whole is treated. */
-export type Rounding = "exact" | "floor";
+export type { Rounding } from "./windows";
+import type { Rounding } from "./windows";
 
 /** Which implementation computes the convolution. */
 export type ConvImpl = "naive" | "im2col";
@@ -573,7 +573,7 @@ export interface ConvTraceOptions extends Conv2DOptions {
 export function conv2dTrace(x: Tensor, w: Tensor, b: Tensor, opts: ConvTraceOptions = {}): ConvTrace {
   checkConv("conv2dTrace", x, w, b, opts);
   const { out } = conv2dNaive(x, w, b, opts);
-  return buildConvTrace("conv2dTrace", x, w, b, opts.stride ?? 1, opts.pad ?? 0, out, opts.positions, opts.layer ?? "conv2d");
+  return buildConvTrace("conv2dTrace", x, w, b, opts.stride ?? 1, opts.pad ?? 0, opts.rounding ?? "exact", out, opts.positions, opts.layer ?? "conv2d");
 }
 
 /**
@@ -648,6 +648,7 @@ function buildConvTrace(
   b: Tensor,
   S: number,
   P: number,
+  rounding: Rounding,
   out: Tensor,
   positions: ConvTraceOptions["positions"],
   layer: string,
@@ -691,7 +692,7 @@ function buildConvTrace(
       out: out.data[((n * OH + i) * OW + j) * F + f],
     };
   });
-  return { kind: "conv2d", layer, x, w, b, stride: S, pad: P, out, windows };
+  return { kind: "conv2d", layer, x, w, b, stride: S, pad: P, rounding, out, windows };
 }
 
 // ------------------------------------------------------------------ layer
@@ -807,7 +808,7 @@ export class Conv2D implements Layer {
     const { out, cache } = this.impl === "naive" ? conv2dNaive(x, w, b, o) : conv2dIm2col(x, w, b, o);
     this.cache = cache;
     if (!opts.trace) return { out };
-    return { out, trace: buildConvTrace(`${this.name}.forward`, x, w, b, this.stride, this.pad, out, this.tracePositions, this.name, true) };
+    return { out, trace: buildConvTrace(`${this.name}.forward`, x, w, b, this.stride, this.pad, this.rounding, out, this.tracePositions, this.name, true) };
   }
 
   backward(dout: Tensor): { dx: Tensor; factors: ChainFactor[] } {

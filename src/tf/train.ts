@@ -18,7 +18,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checkInt, describe, InputError } from "../errors";
 import { Random } from "../random";
 import { Tensor } from "../tensor";
-import { confusionMatrix, historyFrame, type History, type HistoryRow, type StopReason, type TrainCallback, type TrainProgress } from "../train";
+import { confusionMatrix, historyFrame, type History, type HistoryRow, type EndCallback, type StopReason, type TrainCallback, type TrainProgress } from "../train";
 import { ensureBackend, requireBackend } from "./backend";
 import { batchTensor, float32Of, oneHotTf } from "./convert";
 import { checkModelTensor, inputShapeOf } from "./models";
@@ -53,6 +53,8 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** yield to the event loop when this many ms have passed since the last yield [10; 0: every batch] */
   yieldEveryMs?: number;
+  /** once, when training ends for any reason (`history.stopped` says which) */
+  onEnd?: EndCallback;
 }
 
 /** Loss, accuracy and the predicted class of every example. */
@@ -139,7 +141,7 @@ export async function fitDigits(model: tf.LayersModel, data: DigitData, opts: Fi
   checkInt(fn, "opts.batchSize", batchSize);
   checkInt(fn, "opts.seed", seed, 0);
   if (typeof yieldEveryMs !== "number" || !(yieldEveryMs >= 0)) throw new InputError(fn, "opts.yieldEveryMs", "a number >= 0", describe(yieldEveryMs));
-  for (const cb of ["onBatch", "onEpoch"] as const) {
+  for (const cb of ["onBatch", "onEpoch", "onEnd"] as const) {
     if (opts[cb] !== undefined && typeof opts[cb] !== "function") throw new InputError(fn, `opts.${cb}`, "a function", describe(opts[cb]));
   }
   const optimizer = makeOptimizer(fn, opts);
@@ -168,6 +170,7 @@ export async function fitDigits(model: tf.LayersModel, data: DigitData, opts: Fi
   });
   const stop = (why: StopReason): History => {
     history.stopped = why;
+    opts.onEnd?.(history);
     return history;
   };
 
