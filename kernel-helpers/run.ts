@@ -14,6 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { InputError, checkNumber, describe } from "../src/errors";
 import { jupyterEnv, projectRoot } from "./kernel";
+import { stripAnsi } from "./shared/text";
 
 /** The project's root (the folder of dl-lessons's package.json). */
 export const PROJECT_ROOT: string = projectRoot();
@@ -77,11 +78,7 @@ export class NotebookError extends Error {
   }
 }
 
-/** Remove ANSI colour and cursor codes. */
-export function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/\u001b\][^\u0007]*\u0007/g, "");
-}
+export { stripAnsi };
 
 /** Stack frames of Node's vm and of tslab itself say nothing about the lesson. */
 function isKernelFrame(line: string): boolean {

@@ -34,6 +34,7 @@ import { barChart, graphChart, heatmap, imageGrid, lineChart, type GraphChartInp
 import { graphOf, Value } from "../src/autograd";
 import { renderPng } from "./render";
 import { currentWriter, displayBundle, plainText, type MimeBundle } from "./display";
+import { esc } from "./shared/text";
 
 // ------------------------------------------------------------------ options
 
@@ -320,10 +321,7 @@ const S = {
   neg: "color:#b42318",
 } as const;
 
-/** HTML-escape a string. */
-export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
-}
+export { esc };
 
 /**
  * A number as show writes it: integers as such (or with `digits` decimals when `fixed`, so a
