@@ -20,7 +20,7 @@
 import { describe, fmtShape, InputError } from "./errors";
 import { checkTensor, Tensor } from "./tensor";
 import type { BackwardStep, BackwardTrace, ForwardTrace, LayerTrace, LossTrace } from "./trace";
-import type { Layer, Param } from "./layers/layer";
+import type { ForwardOptions, Layer, Param } from "./layers/layer";
 import { mseLoss, oneHot, softmaxCrossEntropy } from "./layers/losses";
 import pl from "nodejs-polars";
 
@@ -33,13 +33,6 @@ export type Targets = readonly number[] | Tensor;
 export interface NetworkOptions {
   /** a name for tables and charts; default "network" */
   name?: string;
-}
-
-export interface NetworkForwardOptions {
-  /** training mode (dropout active); default false */
-  training?: boolean;
-  /** record each layer's trace; default false */
-  trace?: boolean;
 }
 
 /** One row of `summaryRows`: a layer, its output shape as Keras prints it, its parameter count. */
@@ -135,7 +128,7 @@ export class Network {
   // ---------------------------------------------------------------- forward and backward
 
   /** Run x through every layer; with `trace: true` the trace lists each layer's step. */
-  forward(x: Tensor, opts: NetworkForwardOptions = {}): { out: Tensor; trace?: ForwardTrace } {
+  forward(x: Tensor, opts: ForwardOptions = {}): { out: Tensor; trace?: ForwardTrace } {
     checkTensor(`${this.name}.forward`, "x", x);
     const training = opts.training ?? false;
     const trace = opts.trace ?? false;

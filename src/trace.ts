@@ -161,11 +161,17 @@ export interface BackwardTrace {
 
 export type Trace = LayerTrace | LossTrace | ForwardTrace | BackwardTrace;
 
+/** Every kind of trace, once: `isTrace` and the views of dl-lessons/kernel are keyed by it. */
+export const TRACE_KINDS = ["dense", "activation", "conv2d", "maxpool", "flatten", "dropout", "loss", "forward", "backward"] as const satisfies readonly Trace["kind"][];
+
+// compile-time check that the list is whole: a Trace kind missing from TRACE_KINDS fails to compile here
+const listsEveryKind: Exclude<Trace["kind"], (typeof TRACE_KINDS)[number]> extends never ? true : false = true;
+void listsEveryKind;
+
 /** True for any trace object made by the library. */
 export function isTrace(x: unknown): x is Trace {
   if (typeof x !== "object" || x === null || !("kind" in x)) return false;
-  const k = (x as { kind: unknown }).kind;
-  return ["dense", "activation", "conv2d", "maxpool", "flatten", "dropout", "loss", "forward", "backward"].includes(k as string);
+  return (TRACE_KINDS as readonly unknown[]).includes((x as { kind: unknown }).kind);
 }
 
 // ------------------------------------------------------------------ traceToText

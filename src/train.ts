@@ -13,7 +13,7 @@
 import { checkInt, describe, InputError } from "./errors";
 import { checkTargets, Network, type LossName, type Targets } from "./network";
 import type { Optimizer } from "./optim";
-import { batches } from "./data";
+import { batches } from "./data/batches";
 import { Random } from "./random";
 import { checkTensor, Tensor } from "./tensor";
 import pl from "nodejs-polars";

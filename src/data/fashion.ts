@@ -17,7 +17,7 @@ import * as zlib from "node:zlib";
 import { checkInt, describe, InputError } from "../errors";
 import { Random } from "../random";
 import { Tensor } from "../tensor";
-import type { Dataset, Splits } from "./index";
+import type { Dataset, Splits } from "./types";
 
 /** Where Debian's `dataset-fashion-mnist` puts the files. */
 export const FASHION_DIR = "/usr/share/datasets/fashion-mnist";

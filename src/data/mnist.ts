@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { checkInt, describe, fmtShape, InputError } from "../errors";
 import { Random } from "../random";
 import { checkTensor, checkTensorFinite, Tensor } from "../tensor";
-import type { Dataset, Splits } from "./index";
+import type { Dataset, Splits } from "./types";
 
 /** The class names of the digits: "0" … "9". */
 export const DIGIT_CLASSES: readonly string[] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];

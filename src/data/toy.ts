@@ -8,7 +8,7 @@
 import { checkInt, checkNumber, describe, InputError } from "../errors";
 import { Random } from "../random";
 import { Tensor } from "../tensor";
-import type { Dataset } from "./index";
+import type { Dataset } from "./types";
 
 /** Options shared by the toy sets. */
 export interface ToyOptions {

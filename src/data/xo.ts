@@ -12,7 +12,7 @@
  */
 import { fmtShape, InputError } from "../errors";
 import { checkTensor, checkTensorFinite, Tensor } from "../tensor";
-import type { Dataset } from "./index";
+import type { Dataset } from "./types";
 
 /** The X-or-O set: labels 0 = X, 1 = O; `variants[i]` says how picture i was made. */
 export interface XoDataset extends Dataset {
