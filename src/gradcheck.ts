@@ -108,7 +108,8 @@ export function numericalGradientWithUpstream(f: () => Tensor, x: Tensor, dout: 
  * The largest relative difference between two tensors of the same shape:
  * max_i |a_i − b_i| / max(|a_i| + |b_i|, tiny), with tiny = 1e-8 by default so that two
  * gradients that are both (nearly) zero count as agreeing. In float64 a correct backward
- * gives about 1e-8 or less; 1e-2 or more means a bug.
+ * gives about 1e-8 or less; 1e-2 or more means a bug. NaN when either tensor holds a NaN or
+ * an infinity anywhere: a gradient that is not finite never agrees with anything.
  */
 export function relativeError(a: Tensor, b: Tensor, tiny = 1e-8): number {
   const fn = "relativeError";
@@ -117,20 +118,30 @@ export function relativeError(a: Tensor, b: Tensor, tiny = 1e-8): number {
   if (typeof tiny !== "number" || !(tiny > 0)) throw new InputError(fn, "tiny", "a number > 0", describe(tiny));
   let worst = 0;
   for (let i = 0; i < a.size; i++) {
+    if (!Number.isFinite(a.data[i]) || !Number.isFinite(b.data[i])) return NaN;
     const d = Math.abs(a.data[i] - b.data[i]);
     const r = d / Math.max(Math.abs(a.data[i]) + Math.abs(b.data[i]), tiny);
-    if (!(r <= worst)) worst = r; // also catches NaN
+    if (r > worst) worst = r;
   }
   return worst;
 }
 
+/** "the analytic gradient is NaN at flat index 0", or null when both gradients are finite. */
+function nonFinite(analytic: Tensor, numeric: Tensor): string | null {
+  for (const [name, t] of [["analytic", analytic], ["numerical", numeric]] as const) {
+    const i = t.data.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) return `the ${name} gradient is ${t.data[i]} at flat index ${i}`;
+  }
+  return null;
+}
+
 /** The verdict of one gradient check. */
 export interface GradCheckResult {
-  /** relativeError(analytic, numeric) */
+  /** relativeError(analytic, numeric); NaN when either gradient is not finite somewhere */
   maxRelError: number;
   analytic: Tensor;
   numeric: Tensor;
-  /** maxRelError < tolerance */
+  /** both gradients finite everywhere and maxRelError < tolerance */
   ok: boolean;
   tolerance: number;
   /** one line: "max relative error 3.1e-10 < 1e-7: OK" */
@@ -148,8 +159,11 @@ export interface GradCheckOptions {
 
 function verdict(analytic: Tensor, numeric: Tensor, tolerance: number): GradCheckResult {
   const maxRelError = relativeError(analytic, numeric);
-  const ok = maxRelError < tolerance;
-  const summary = `max relative error ${maxRelError.toExponential(1)} ${ok ? "<" : ">="} ${tolerance}: ${ok ? "OK" : "NOT OK"}`;
+  const bad = nonFinite(analytic, numeric);
+  const ok = bad === null && maxRelError < tolerance;
+  const summary = bad !== null
+    ? `NOT OK: ${bad}`
+    : `max relative error ${maxRelError.toExponential(1)} ${ok ? "<" : ">="} ${tolerance}: ${ok ? "OK" : "NOT OK"}`;
   return { maxRelError, analytic, numeric, ok, tolerance, summary };
 }
 
@@ -257,7 +271,7 @@ export function gradCheckModel(model: Checkable, x: Tensor, opts: ModelGradCheck
     results[key] = verdict(analytic, centeredUpstream(fn, p.value, h, forward, dout), tolerance);
   });
   const all = Object.values(results);
-  const maxRelError = all.reduce((m, r) => Math.max(m, r.maxRelError), 0);
+  const maxRelError = all.reduce((m, r) => Math.max(m, r.maxRelError), 0); // NaN if any check saw a NaN
   const ok = all.length > 0 && all.every((r) => r.ok);
   const summary = Object.entries(results)
     .map(([k, r]) => `${k.padEnd(8)} ${r.summary}`)

@@ -121,3 +121,23 @@ test("bad input: gradcheck functions name the function and the argument", () => 
   assertInputError(() => gradCheckModel({} as never, x), "gradCheckModel", "model");
   assertInputError(() => gradCheckModel(new Dense(3, 2), Tensor.randn([1, 3], 1), { dout: Tensor.randn([2, 2], 1) }), "gradCheckModel", "dout");
 });
+
+test("a gradient holding NaN or ±Infinity anywhere never passes: relativeError is NaN, the verdict names the first bad value", () => {
+  const x = Tensor.from([1, 2]);
+  // Tensor.from refuses NaN: a backward that produced one builds its tensor from raw data like this
+  const raw = (a: number, b: number) => new Tensor(Float64Array.of(a, b), [2]);
+  const f = () => x.data[0] * x.data[0] + x.data[1]; // ∂f/∂x = [2x₀, 1] = [2, 1]
+  // the NaN first, then a finite element that used to overwrite it
+  for (const [bad, shown] of [[NaN, "NaN"], [Infinity, "Infinity"], [-Infinity, "-Infinity"]] as const) {
+    const analytic = raw(bad, 1);
+    assert.ok(Number.isNaN(relativeError(analytic, Tensor.from([2, 1]))));
+    assert.ok(Number.isNaN(relativeError(Tensor.from([2, 1]), analytic)));
+    const r = gradCheck(f, x, analytic);
+    assert.equal(r.ok, false);
+    assert.equal(r.summary, `NOT OK: the analytic gradient is ${shown} at flat index 0`);
+  }
+  // the same check with the right gradient passes
+  assert.equal(gradCheck(f, x, Tensor.from([2, 1])).ok, true);
+  // a NaN in the last position too
+  assert.equal(gradCheck(f, x, raw(2, NaN)).summary, "NOT OK: the analytic gradient is NaN at flat index 1");
+});
