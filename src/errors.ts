@@ -18,6 +18,17 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * An InputError about numbers that are not finite (NaN, ±Infinity): one poisoned value spoils a
+ * whole network. `train` recognises it: once the weights have moved, it means training diverged.
+ */
+export class NonFiniteError extends InputError {
+  constructor(fn: string, arg: string, expected: string, got: string) {
+    super(fn, arg, expected, got);
+    this.name = "NonFiniteError";
+  }
+}
+
 /** Throw an InputError unless `ok`. */
 export function check(ok: boolean, fn: string, arg: string, expected: string, got: string | (() => string)): asserts ok {
   if (!ok) throw new InputError(fn, arg, expected, typeof got === "function" ? got() : got);
@@ -59,12 +70,10 @@ export function checkRange(fn: string, arg: string, v: unknown, lo: number, hi: 
   if (!ok) throw new InputError(fn, arg, `a number in [${lo}, ${hi}${hiInclusive ? "]" : ")"}`, describe(v));
 }
 
-/** Every value finite (no NaN, no ±Infinity): one poisoned number spoils a whole network. */
-export function checkFinite(fn: string, arg: string, data: ArrayLike<number>): void {
+/** Every value finite (no NaN, no ±Infinity), else a NonFiniteError naming the first bad one. */
+export function checkFinite(fn: string, arg: string, data: ArrayLike<number>, expected = "finite numbers only"): void {
   for (let i = 0; i < data.length; i++) {
     const x = data[i];
-    if (!Number.isFinite(x)) {
-      throw new InputError(fn, arg, "finite numbers only", `${Number.isNaN(x) ? "NaN" : x} at flat index ${i}`);
-    }
+    if (!Number.isFinite(x)) throw new NonFiniteError(fn, arg, expected, `${Number.isNaN(x) ? "NaN" : x} at flat index ${i}`);
   }
 }

@@ -18,7 +18,7 @@
  * out > 0.5) equals the label (or, for Tensor targets, the argmax / the thresholded target).
  */
 import { describe, fmtShape, InputError } from "./errors";
-import { checkTensor, Tensor } from "./tensor";
+import { checkOutputFinite, checkTensor, Tensor } from "./tensor";
 import type { BackwardStep, BackwardTrace, ForwardTrace, LayerTrace, LossTrace } from "./trace";
 import type { ForwardOptions, Layer, Param } from "./layers/layer";
 import { mseLoss, oneHot, softmaxCrossEntropy } from "./layers/losses";
@@ -136,6 +136,7 @@ export class Network {
     let a = x;
     for (const layer of this.layers) {
       const r = layer.forward(a, { training, trace });
+      checkOutputFinite(`${layer.name}.forward`, r.out);
       a = r.out;
       if (trace && r.trace) steps.push(r.trace);
     }

@@ -21,7 +21,7 @@
  * An optimizer keeps its state (velocities, moments) per parameter in a Map keyed by the
  * Param object; `reset()` forgets it.
  */
-import { checkNumber, checkRange, describe, fmtShape, InputError } from "./errors";
+import { checkFinite, checkNumber, checkRange, describe, fmtShape, InputError } from "./errors";
 import { Tensor } from "./tensor";
 import type { Param } from "./layers/layer";
 
@@ -126,12 +126,7 @@ abstract class BaseOptimizer<S> implements Optimizer {
       if (p.grad.size !== p.value.size || p.grad.shape.some((d, k) => d !== p.value.shape[k])) {
         throw new InputError(fn, `${arg}.grad`, `shape ${fmtShape(p.value.shape)} (that of ${p.name})`, fmtShape(p.grad.shape));
       }
-      const g = p.grad.data;
-      for (let k = 0; k < g.length; k++) {
-        if (!Number.isFinite(g[k])) {
-          throw new InputError(fn, `${arg}.grad`, `finite gradients (of ${p.name}; a learning rate too large makes training diverge)`, `${g[k]} at flat index ${k}`);
-        }
-      }
+      checkFinite(fn, `${arg}.grad`, p.grad.data, `finite gradients (of ${p.name}; a learning rate too large makes training diverge)`);
     });
     const { l1, l2 } = this.weightDecay;
     for (const p of params) {

@@ -6,7 +6,7 @@
  * Elementwise ops broadcast like NumPy and TensorFlow.js: shapes are aligned on the right and
  * an axis of size 1 stretches to match.
  */
-import { checkFinite, checkInt, checkNumber, describe, fmtShape, InputError } from "./errors";
+import { checkFinite, checkInt, checkNumber, describe, fmtShape, InputError, NonFiniteError } from "./errors";
 import { Random, rng } from "./random";
 
 /** Nested arrays of numbers of any depth: `[[1, 2], [3, 4]]`. */
@@ -605,4 +605,19 @@ export function checkTensor(fn: string, arg: string, t: unknown, pattern?: reado
 /** Throw unless every value of `t` is finite. */
 export function checkTensorFinite(fn: string, arg: string, t: Tensor): void {
   checkFinite(fn, arg, t.data);
+}
+
+/**
+ * The one rule for results (see README, "Numbers"): a forward pass whose output holds NaN or
+ * ±Infinity — finite inputs and weights so large that a product or a sum overflowed — throws a
+ * NonFiniteError naming the function and the first bad position, instead of handing the
+ * poison on. Plain Tensor arithmetic (add, mul, matmul, …) propagates NaN and Infinity as NumPy does.
+ */
+export function checkOutputFinite(fn: string, out: Tensor, arg = "x"): void {
+  for (let i = 0; i < out.data.length; i++) {
+    const v = out.data[i];
+    if (!Number.isFinite(v)) {
+      throw new NonFiniteError(fn, arg, "values small enough for a finite output (the output overflowed)", `${Number.isNaN(v) ? "NaN" : v} at flat index ${i} of the output ${fmtShape(out.shape)}`);
+    }
+  }
 }

@@ -10,7 +10,7 @@
  * epoch with the weights at that moment. The loop yields to the event loop every few
  * milliseconds, so that a Jupyter interrupt, an AbortSignal or a chart redraw can get in.
  */
-import { checkInt, describe, InputError } from "./errors";
+import { checkFinite, checkInt, describe, InputError, NonFiniteError } from "./errors";
 import { checkTargets, Network, type LossName, type Targets } from "./network";
 import type { Optimizer } from "./optim";
 import { batches } from "./data/batches";
@@ -26,8 +26,8 @@ export interface LabeledData {
   labels: Targets;
 }
 
-/** Why training ended. */
-export type StopReason = "done" | "early" | "abort" | "callback";
+/** Why training ended ("diverged": the loss, a gradient or a weight stopped being a finite number). */
+export type StopReason = "done" | "early" | "abort" | "callback" | "diverged";
 
 /** One finished epoch. Epochs count from 1; val_… are null without validation data. */
 export interface HistoryRow {
@@ -49,6 +49,8 @@ export interface History {
   stopped: StopReason;
   /** the epoch with the lowest val_loss (with validation data only; with earlyStopping.minDelta, the last improvement by more than it) */
   bestEpoch?: number;
+  /** what looked wrong though training ran to its end, e.g. a loss that grew by orders of magnitude */
+  warnings: string[];
   /** rows as a DataFrame: epoch, loss, accuracy, val_loss, val_accuracy, time_s */
   toDataFrame(): pl.DataFrame;
 }
@@ -125,14 +127,54 @@ function checkData(fn: string, arg: string, net: Network, data: unknown, loss: L
   return d;
 }
 
-function makeHistory(): History {
+/** An empty history (shared by this loop and the TensorFlow.js one). */
+export function makeHistory(): History {
   const h: History = {
     rows: [],
     batches: [],
     stopped: "done",
+    warnings: [],
     toDataFrame: () => historyFrame(h.rows),
   };
   return h;
+}
+
+/**
+ * Training stopped because the loss, a gradient or a weight stopped being a finite number: almost
+ * always a learning rate too large for the problem. `history` holds what was trained before.
+ */
+export class DivergenceError extends Error {
+  constructor(
+    fn: string,
+    /** the history up to the failing batch, `stopped: "diverged"` */
+    readonly history: History,
+    readonly epoch: number,
+    readonly batch: number,
+    /** the learning rate in use, when the optimizer has one */
+    readonly lr: number | null,
+    /** what was not finite, e.g. "dense_2.forward: … Infinity at flat index 3" */
+    readonly detail: string,
+  ) {
+    const rate = lr === null ? "" : ` with learning rate ${lr}`;
+    const kept = `${history.rows.length} finished epoch${history.rows.length === 1 ? "" : "s"} and ${history.batches.length} batch losses`;
+    super(
+      `${fn}: training diverged at epoch ${epoch}, batch ${batch}${rate}: ${detail}. ` +
+        `Lower the learning rate${lr === null ? "" : ` (try ${lr / 10})`}; the history so far (${kept}) is in error.history`,
+    );
+    this.name = "DivergenceError";
+  }
+}
+
+/**
+ * A warning for a run that ended with a finite but exploded loss: the last epoch's mean loss more
+ * than 10 times the first batch's (a learning rate too large overshoots a little more each step).
+ */
+export function explodedLossWarning(history: History, lr: number | null): string | null {
+  const first = history.batches[0];
+  const last = history.rows[history.rows.length - 1]?.loss;
+  if (first === undefined || last === undefined || !(last > 10 * first)) return null;
+  const rate = lr === null ? "the learning rate" : `the learning rate ${lr}`;
+  return `the loss grew from ${first.toPrecision(3)} (first batch) to ${last.toPrecision(3)} (last epoch): ${rate} is probably too large`;
 }
 
 /** HistoryRow[] as a DataFrame with the columns epoch, loss, accuracy, val_loss, val_accuracy, time_s. */
@@ -150,6 +192,12 @@ export function historyFrame(rows: readonly HistoryRow[]): pl.DataFrame {
 
 /**
  * Train `net` on `data` with mini-batch gradient descent; resolves to the History.
+ *
+ * How it ends: after `epochs` ("done"), early stopping ("early"), a callback returning "stop"
+ * ("callback"), `signal` aborted — by you, or by the kernel's Interrupt — ("abort"): each resolves
+ * with the history so far, and `onEnd` is called once. When the loss, a gradient or a weight
+ * stops being finite after training started, it rejects with a DivergenceError that names the
+ * epoch, the batch and the learning rate and holds the history so far (`error.history`).
  *
  *   const history = await train(net, digits.train, { epochs: 5, batchSize: 10, optimizer: new SGD({ lr: 0.5 }),
  *                                                   validation: digits.validation })
@@ -195,8 +243,26 @@ export async function train(net: Network, data: LabeledData, options: TrainOptio
   const finish = (reason: StopReason): History => {
     history.stopped = reason;
     if (stopping?.restoreBest && bestWeights !== null) net.restore(bestWeights);
+    const warning = reason === "diverged" ? null : explodedLossWarning(history, optimizer.lr ?? null);
+    if (warning !== null) history.warnings.push(warning);
     options.onEnd?.(history);
     return history;
+  };
+  let steps = 0; // optimizer steps taken: after the first, a non-finite number means divergence
+  /** One step of mini-batch gradient descent, or a DivergenceError once the numbers are no longer finite. */
+  const step = (x: Tensor, targets: Targets, epoch: number, b: number) => {
+    try {
+      const r = net.lossAndGrad(x, targets, loss);
+      if (!Number.isFinite(r.loss)) throw new NonFiniteError(`${net.name}.lossAndGrad`, "x", "a finite loss", String(r.loss));
+      optimizer.step(net.params()); // refuses non-finite gradients
+      steps++;
+      for (const p of net.params()) checkFinite(`${optimizer.name}.step`, p.name, p.value.data, "finite weights after the update");
+      return r;
+    } catch (e) {
+      if (!(e instanceof NonFiniteError) || steps === 0) throw e; // bad data or a bad net: its own error
+      finish("diverged");
+      throw new DivergenceError("train", history, epoch, b, optimizer.lr ?? null, e.message);
+    }
   };
 
   if (signal?.aborted) return finish("abort");
@@ -209,8 +275,7 @@ export async function train(net: Network, data: LabeledData, options: TrainOptio
     for (const batch of batches({ x: train.x, labels: labelRows }, batchSize, { seed: random, shuffle })) {
       // one step of mini-batch gradient descent
       const targets = train.labels instanceof Tensor ? train.labels.take(batch.indices) : batch.labels;
-      const r = net.lossAndGrad(batch.x, targets, loss);
-      optimizer.step(net.params());
+      const r = step(batch.x, targets, epoch, b + 1);
       history.batches.push(r.loss);
       const size = batch.indices.length;
       lossSum += r.loss * size;

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { train, evaluate, confusionMatrix, type LabeledData, type TrainProgress } from "../src/train";
+import { train, evaluate, confusionMatrix, DivergenceError, type LabeledData, type TrainProgress } from "../src/train";
 import { Network } from "../src/network";
 import { SGD } from "../src/optim";
 import { Random } from "../src/random";
@@ -219,4 +219,39 @@ test("onEnd: called once with the history when training ends, for each way it en
   await train(mlp(), blobs(40, 1), { epochs: 3, batchSize: 20, optimizer: new SGD({ lr: 0.1 }), signal: c.signal, onEnd });
   assert.deepEqual(ends, ["done:2", "callback:1", "abort:0"]);
   await assert.rejects(train(mlp(), blobs(40, 1), { epochs: 1, optimizer: new SGD({ lr: 0.1 }), onEnd: 3 as never }), /train: argument 'onEnd' expected a function/);
+});
+
+test("divergence: SGD lr=1e6 with MSE stops at the first non-finite number with a DivergenceError naming epoch, batch and learning rate; the history is kept and onEnd sees 'diverged'", async () => {
+  const net = new Network([new Dense(2, 8, { seed: 1 }), new Tanh(), new Dense(8, 2, { seed: 2 })]);
+  const data = blobs(64, 3);
+  const targets = Tensor.zeros([64, 2]);
+  data.labels.forEach((y, i) => (targets.data[2 * i + y] = 1));
+  let ended: string | null = null;
+  const err = await train(net, { x: data.x, labels: targets }, { epochs: 5, batchSize: 8, loss: "mse", optimizer: new SGD({ lr: 1e6 }), onEnd: (h) => (ended = h.stopped) }).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof DivergenceError, String(err));
+  assert.match(err.message, /^train: training diverged at epoch \d+, batch \d+ with learning rate 1000000: .*Lower the learning rate \(try 100000\)/);
+  assert.equal(err.lr, 1e6);
+  assert.equal(err.history.stopped, "diverged");
+  assert.equal(ended, "diverged");
+  // every batch before the failing one is in the history, all finite
+  assert.equal(err.history.batches.length, (err.epoch - 1) * 8 + err.batch - 1);
+  assert.ok(err.history.batches.every(Number.isFinite));
+});
+
+test("a finite but exploding loss (cross-entropy, SGD lr=50) ends 'done' with a warning naming the learning rate", async () => {
+  const h = await train(mlp(), blobs(100, 1, 3), { epochs: 4, batchSize: 10, optimizer: new SGD({ lr: 50 }), seed: 1 });
+  assert.equal(h.stopped, "done");
+  assert.equal(h.warnings.length, 1, `warnings: ${JSON.stringify(h.warnings)}; batch losses ${h.batches.slice(0, 3)} … last epoch ${h.rows.at(-1)?.loss}`);
+  assert.match(h.warnings[0], /^the loss grew from .* \(first batch\) to .* \(last epoch\): the learning rate 50 is probably too large$/);
+  // a sane learning rate: no warning
+  assert.deepEqual((await train(mlp(), blobs(100, 1), { epochs: 4, batchSize: 10, optimizer: new SGD({ lr: 0.5 }) })).warnings, []);
+});
+
+test("NaN in the data before any step is the data's error (a NonFiniteError naming x), not a divergence", async () => {
+  const data = blobs(20, 1);
+  data.x.data[3] = NaN;
+  await assert.rejects(train(mlp(), data, { epochs: 1, optimizer: new SGD({ lr: 0.1 }) }), (e: Error) => e.name === "NonFiniteError" && /argument 'x' expected finite numbers only, got NaN at flat index \d+/.test(e.message));
 });

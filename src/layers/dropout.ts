@@ -12,7 +12,7 @@
  */
 import { checkFinite, checkRange, describe, fmtShape, InputError } from "../errors";
 import { Random, rng } from "../random";
-import { checkTensor, Tensor } from "../tensor";
+import { checkOutputFinite, checkTensor, Tensor } from "../tensor";
 import type { ChainFactor, DropoutTrace } from "../trace";
 import type { ForwardOptions, Layer, Param } from "./layer";
 import { layerName } from "./names";
@@ -67,7 +67,9 @@ export function dropoutForward(x: Tensor, rate: number, opts: DropoutOptions = {
   }
   const out = new Float64Array(x.size);
   for (let i = 0; i < out.length; i++) out[i] = x.data[i] * mask.data[i] * scale;
-  return { out: new Tensor(out, x.shape), cache: { rate, training, mask, scale } };
+  const result = new Tensor(out, x.shape);
+  checkOutputFinite(fn, result); // x / (1 − rate) can overflow near the largest float
+  return { out: result, cache: { rate, training, mask, scale } };
 }
 
 /** ∂C/∂x = δ ⊙ mask / (1 − rate) in training, δ at evaluation; dout has the shape of x. */

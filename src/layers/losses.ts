@@ -16,7 +16,7 @@
  * ½ Σ (pred − target)² instead; that changes the gradient by a constant factor, not the minimizer.
  */
 import { checkFinite, describe, fmtShape, InputError } from "../errors";
-import { checkTensor, Tensor } from "../tensor";
+import { checkOutputFinite, checkTensor, Tensor } from "../tensor";
 import type { LossTrace } from "../trace";
 
 /** Check class labels: an array of N integers in [0, k). */
@@ -133,6 +133,8 @@ export function mseLoss(pred: Tensor, target: Tensor): MseResult {
     total += s;
   }
   const loss = total / size;
+  // finite predictions far from their targets can still overflow (ŷ − y)²
+  if (!Number.isFinite(loss)) checkOutputFinite(fn, new Tensor(Float64Array.of(loss), [1]), "pred");
   const perExample = new Tensor(per, [n]);
   return {
     loss,

@@ -18,7 +18,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checkInt, describe, InputError } from "../errors";
 import { Random } from "../random";
 import { Tensor } from "../tensor";
-import { confusionMatrix, historyFrame, type History, type HistoryRow, type EndCallback, type StopReason, type TrainCallback, type TrainProgress } from "../train";
+import { confusionMatrix, DivergenceError, explodedLossWarning, makeHistory, type History, type HistoryRow, type EndCallback, type StopReason, type TrainCallback, type TrainProgress } from "../train";
 import { ensureBackend, requireBackend } from "./backend";
 import { batchTensor, float32Of, oneHotTf } from "./convert";
 import { checkModelTensor, inputShapeOf } from "./models";
@@ -152,7 +152,7 @@ export async function fitDigits(model: tf.LayersModel, data: DigitData, opts: Fi
   const perEpoch = Math.ceil(n / batchSize);
   const scratch = new Float32Array(Math.min(n, batchSize) * xs.length / n);
   const random = new Random(seed);
-  const history: History = { rows: [], batches: [], stopped: "done", toDataFrame: () => historyFrame(history.rows) };
+  const history: History = makeHistory();
   const t0 = performance.now();
   let lastYield = t0;
   let bestLoss = Infinity;
@@ -170,60 +170,78 @@ export async function fitDigits(model: tf.LayersModel, data: DigitData, opts: Fi
   });
   const stop = (why: StopReason): History => {
     history.stopped = why;
+    const warning = why === "diverged" ? null : explodedLossWarning(history, learningRateOf(optimizer));
+    if (warning !== null) history.warnings.push(warning);
     opts.onEnd?.(history);
     return history;
   };
-
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const tEpoch = performance.now();
-    const order = random.permutation(n); // a new seeded order every epoch
-    let lossSum = 0;
-    let correctSum = 0;
-    for (let b = 0; b < perEpoch; b++) {
-      if (opts.signal?.aborted) return stop("abort");
-      const start = b * batchSize;
-      const end = Math.min(n, start + batchSize);
-      const xb = batchTensor(xs, rowShape, order, start, end, scratch);
-      const yb = oneHotTf(train.labels, k, order, start, end);
-      let correctT: tf.Scalar | null = null;
-      const lossT = optimizer.minimize(() => {
-        const out = model.apply(xb, { training: true }) as tf.Tensor;
-        const r = lossAndCorrect(kind, out, yb);
-        correctT = tf.keep(r.correct);
-        return r.loss;
-      }, true) as tf.Scalar;
-      const loss = lossT.dataSync()[0];
-      const correct = (correctT as tf.Scalar | null)?.dataSync()[0] ?? 0;
-      tf.dispose([xb, yb, lossT, correctT as tf.Scalar | null].filter((t): t is tf.Tensor => t !== null));
-      if (!Number.isFinite(loss)) {
-        throw new Error(`fitDigits: the loss became ${loss} at epoch ${epoch}, batch ${b + 1}: lower the learning rate`);
-      }
-      history.batches.push(loss);
-      lossSum += loss * (end - start);
-      correctSum += correct;
-      if (opts.onBatch && (await opts.onBatch(progress(epoch, b + 1, loss, correct / (end - start)))) === "stop") return stop("callback");
-      if (performance.now() - lastYield >= yieldEveryMs) {
-        await yieldToEventLoop(); // let an interrupt, an AbortSignal or a chart redraw in
-        lastYield = performance.now();
-      }
-    }
-    const val = validation ? evaluateModel(model, validation) : null;
-    const row: HistoryRow = {
-      epoch,
-      loss: lossSum / n,
-      accuracy: correctSum / n,
-      val_loss: val ? val.loss : null,
-      val_accuracy: val ? val.accuracy : null,
-      time_s: (performance.now() - tEpoch) / 1000,
-    };
-    history.rows.push(row);
-    if (val && val.loss < bestLoss) {
-      bestLoss = val.loss;
-      history.bestEpoch = epoch;
-    }
-    if (opts.onEpoch && (await opts.onEpoch(progress(epoch, perEpoch, row.loss, row.accuracy, row))) === "stop") return stop("callback");
+  try {
+    return await loop();
+  } finally {
+    // an optimizer made here holds its moments as tf tensors (Adam: 2 per weight): free them
+    if (opts.optimizer === undefined || typeof opts.optimizer === "string") optimizer.dispose();
   }
-  return history;
+
+  /** The epochs: one seeded order each, batches gathered from `xs`, one optimizer step per batch. */
+  async function loop(): Promise<History> {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const tEpoch = performance.now();
+      const order = random.permutation(n); // a new seeded order every epoch
+      let lossSum = 0;
+      let correctSum = 0;
+      for (let b = 0; b < perEpoch; b++) {
+        if (opts.signal?.aborted) return stop("abort");
+        const start = b * batchSize;
+        const end = Math.min(n, start + batchSize);
+        const xb = batchTensor(xs, rowShape, order, start, end, scratch);
+        const yb = oneHotTf(train.labels, k, order, start, end);
+        let correctT: tf.Scalar | null = null;
+        const lossT = optimizer.minimize(() => {
+          const out = model.apply(xb, { training: true }) as tf.Tensor;
+          const r = lossAndCorrect(kind, out, yb);
+          correctT = tf.keep(r.correct);
+          return r.loss;
+        }, true) as tf.Scalar;
+        const loss = lossT.dataSync()[0];
+        const correct = (correctT as tf.Scalar | null)?.dataSync()[0] ?? 0;
+        tf.dispose([xb, yb, lossT, correctT as tf.Scalar | null].filter((t): t is tf.Tensor => t !== null));
+        if (!Number.isFinite(loss)) {
+          stop("diverged");
+          throw new DivergenceError(fn, history, epoch, b + 1, learningRateOf(optimizer), `the loss became ${loss}`);
+        }
+        history.batches.push(loss);
+        lossSum += loss * (end - start);
+        correctSum += correct;
+        if (opts.onBatch && (await opts.onBatch(progress(epoch, b + 1, loss, correct / (end - start)))) === "stop") return stop("callback");
+        if (performance.now() - lastYield >= yieldEveryMs) {
+          await yieldToEventLoop(); // let an interrupt, an AbortSignal or a chart redraw in
+          lastYield = performance.now();
+        }
+      }
+      const val = validation ? evaluateModel(model, validation) : null;
+      const row: HistoryRow = {
+        epoch,
+        loss: lossSum / n,
+        accuracy: correctSum / n,
+        val_loss: val ? val.loss : null,
+        val_accuracy: val ? val.accuracy : null,
+        time_s: (performance.now() - tEpoch) / 1000,
+      };
+      history.rows.push(row);
+      if (val && val.loss < bestLoss) {
+        bestLoss = val.loss;
+        history.bestEpoch = epoch;
+      }
+      if (opts.onEpoch && (await opts.onEpoch(progress(epoch, perEpoch, row.loss, row.accuracy, row))) === "stop") return stop("callback");
+    }
+    return stop("done");
+  }
+}
+
+/** The learning rate of a tf optimizer, when it has one (adam, sgd, momentum, rmsprop … all do). */
+function learningRateOf(o: tf.Optimizer): number | null {
+  const lr = (o as unknown as { learningRate?: unknown }).learningRate;
+  return typeof lr === "number" ? lr : null;
 }
 
 /** The model's output for images x [N, …] as a tf.Tensor [N, K], computed in batches (the caller disposes it). */

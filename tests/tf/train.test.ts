@@ -132,3 +132,37 @@ test("bad input: digits [N, 28, 28] without the channel axis → the expected sh
   await assert.rejects(fitDigits(m, digits.test, { optimizer: "rmsprop" as "adam" }), /argument 'opts\.optimizer' expected "adam", "sgd" or a tf\.Optimizer/);
   m.dispose();
 });
+
+for (const backend of CI_BACKENDS) {
+  test(`fitDigits on ${backend}: every tensor it makes is freed, its own Adam optimizer included (numTensors before = after, 3 calls)`, async () => {
+    await use(backend);
+    const model = tinyCnn(4);
+    const data = head(small.train, 64);
+    await fitDigits(model, data, { epochs: 1, batchSize: 32 }); // warm-up: the model's weights and kernels exist now
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) await fitDigits(model, data, { epochs: 1, batchSize: 32, optimizer: "adam" });
+    assert.equal(tf.memory().numTensors, before);
+    // an optimizer the caller passes stays the caller's: its moments survive the call
+    const mine = tf.train.adam(0.001);
+    await fitDigits(model, data, { epochs: 1, batchSize: 32, optimizer: mine });
+    assert.ok(tf.memory().numTensors > before, "the caller's Adam keeps its moments");
+    mine.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+}
+
+test("fitDigits: a learning rate that makes the loss non-finite ends in a DivergenceError holding the history; onEnd sees 'diverged'", async () => {
+  await use("cpu");
+  const model = tinyCnn(5);
+  let ended: string | null = null;
+  const err = await fitDigits(model, head(small.train, 96), { epochs: 2, batchSize: 32, optimizer: "sgd", learningRate: 1e30, onEnd: (h) => (ended = h.stopped) }).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof Error && err.name === "DivergenceError", String(err));
+  assert.match(err.message, /fitDigits: training diverged at epoch 1, batch \d+ with learning rate 1e\+30: the loss became NaN/);
+  const history = (err as unknown as { history: { stopped: string; batches: number[] } }).history;
+  assert.equal(history.stopped, "diverged");
+  assert.equal(ended, "diverged");
+  assert.ok(history.batches.length >= 1, "the batches trained before are kept");
+});
