@@ -262,6 +262,8 @@ export function installNotebookImports(projectDir: string = projectRoot()): stri
     "index.d.ts": `export * from ${JSON.stringify(rel("src/index"))};\n`,
     "kernel.js": `module.exports = require(${JSON.stringify(rel("kernel-helpers/index.js"))});\n`,
     "kernel.d.ts": `export * from ${JSON.stringify(rel("kernel-helpers/index"))};\n`,
+    "tf.js": `module.exports = require(${JSON.stringify(rel("src/tf/index.js"))});\n`,
+    "tf.d.ts": `export * from ${JSON.stringify(rel("src/tf/index"))};\n`,
   };
   fs.mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeIfChanged(path.join(dir, name), text);
