@@ -10,7 +10,7 @@
  * of the textbook loop (and im2col's dW those of the naive convolution):
  *   A · B     out[i, :] += A[i, k] · B[k, :]            k = 0, 1, …  (a zero A[i, k] is skipped)
  *   A · Bᵀ    out[i, j]  = Σ_k A[i, k] · B[j, k]         a dot product per value
- *   Aᵀ · B    out[k', :] += A[r, k'] · B[r, :]          r = 0, 1, …  (a zero A[r, k'] is skipped)
+ *   Aᵀ · B    out[k', :] += A[r, k'] · B[r, :]          r = 0, 1, …  (zeros skipped)
  * Flat row-major Float64Arrays in and out; shapes are the caller's to check.
  */
 import { describe, InputError } from "./errors";
@@ -142,16 +142,45 @@ function gemmABt(A: Float64Array, B: Float64Array, M: number, I: number, N: numb
   return out;
 }
 
-/** out[k, :] += A[r, k] · G[r, :] for A stored [R, M] (R = the inner size K here), r ascending. */
+/**
+ * out[k, :] += A[r, k] · G[r, :] for A stored [R, M] (R = the inner size K here), r ascending.
+ * Four rows r at a time share the loads of out, adding one after the other (the same order as
+ * the plain loop, so the same numbers); four zeros in a row of A (blank pixels, padding) are
+ * skipped. Adding a zero product changes nothing: sums that start at +0 never become −0.
+ */
 function gemmAtB(A: Float64Array, G: Float64Array, M: number, R: number, N: number, into?: Float64Array): Float64Array {
   const out = into ? into.slice() : new Float64Array(M * N);
-  for (let r = 0; r < R; r++) {
+  let r = 0;
+  for (; r + 3 < R; r += 4) {
+    const a = r * M;
+    const g0 = r * N;
+    const g1 = g0 + N;
+    const g2 = g1 + N;
+    const g3 = g2 + N;
+    for (let k = 0; k < M; k++) {
+      const x0 = A[a + k];
+      const x1 = A[a + M + k];
+      const x2 = A[a + 2 * M + k];
+      const x3 = A[a + 3 * M + k];
+      if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue;
+      const o = k * N;
+      for (let n = 0; n < N; n++) {
+        let s = out[o + n];
+        s += x0 * G[g0 + n];
+        s += x1 * G[g1 + n];
+        s += x2 * G[g2 + n];
+        s += x3 * G[g3 + n];
+        out[o + n] = s;
+      }
+    }
+  }
+  for (; r < R; r++) {
     const g = r * N;
     for (let k = 0; k < M; k++) {
-      const a = A[r * M + k];
-      if (a === 0) continue; // zero inputs (padding, blank pixels) add nothing
+      const x0 = A[r * M + k];
+      if (x0 === 0) continue;
       const o = k * N;
-      for (let n = 0; n < N; n++) out[o + n] += a * G[g + n];
+      for (let n = 0; n < N; n++) out[o + n] += x0 * G[g + n];
     }
   }
   return out;

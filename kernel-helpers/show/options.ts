@@ -3,7 +3,6 @@ import { describe, InputError } from "../../src/errors";
 import type { MimeBundle } from "../display";
 import { TENSOR_CAP, type HtmlOpts } from "../views/html";
 
-
 /** The views `show` can be asked for instead of its choice. */
 export type ShowView = "auto" | "table" | "heatmap" | "images" | "bar" | "text";
 

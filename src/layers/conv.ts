@@ -2,6 +2,9 @@
  * 2-D convolution, forward and backward, two ways side by side (chapter 7):
  * `conv2dNaive` is the loop a student writes; `conv2dIm2col` turns every window into a row of
  * a matrix and does one matrix product. Same signature, same cache, same numbers.
+ * The family: conv-checks.ts (options, cache, checks, padding), conv-naive.ts, im2col.ts,
+ * conv-trace.ts; window sizes from windows.ts, products from ../linalg.ts; this file holds the
+ * dispatch (`conv2dForward`, `conv2dBackward`) and the Conv2D layer, which calls them.
  *
  * Notation, used throughout this file:
  *   x    [N, H, W, C]      N images, H rows, W columns, C channels (NHWC)
