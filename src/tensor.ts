@@ -7,59 +7,11 @@
  * an axis of size 1 stretches to match.
  */
 import { checkFinite, checkInt, checkNumber, describe, fmtShape, InputError, NonFiniteError } from "./errors";
+import { gemm } from "./linalg";
 import { Random, rng } from "./random";
+import { broadcastShapes, checkShape, formatGrid, parseNested, sizeOf, stridesOf, type NestedArray } from "./shape";
 
-/** Nested arrays of numbers of any depth: `[[1, 2], [3, 4]]`. */
-export type NestedArray = number | NestedArray[];
-
-/** The minimum of a TensorFlow.js tensor that conversion needs (works with any tfjs backend). */
-export interface TfTensorLike {
-  shape: number[];
-  dataSync(): ArrayLike<number>;
-}
-/** The minimum of the TensorFlow.js namespace that `toTf` needs. */
-export interface TfLike {
-  tensor(values: Float32Array | number[], shape: number[], dtype?: "float32"): unknown;
-}
-
-function checkShape(fn: string, shape: unknown): number[] {
-  if (!Array.isArray(shape)) throw new InputError(fn, "shape", "an array of positive integers", describe(shape));
-  for (const d of shape) {
-    if (typeof d !== "number" || !Number.isInteger(d) || d < 1) {
-      throw new InputError(fn, "shape", "positive integer sizes", JSON.stringify(shape));
-    }
-  }
-  return [...shape];
-}
-
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
-
-/** The shape two shapes broadcast to, or an error naming `fn`. */
-export function broadcastShapes(fn: string, a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const da = a[a.length - n + i] ?? 1;
-    const db = b[b.length - n + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new InputError(fn, "b", `a shape that broadcasts with ${fmtShape(a)}`, fmtShape(b));
-    }
-    out[i] = Math.max(da, db);
-  }
-  return out;
-}
+export { broadcastShapes, type NestedArray } from "./shape";
 
 export class Tensor {
   readonly shape: number[];
@@ -97,30 +49,8 @@ export class Tensor {
 
   /** From nested arrays: `Tensor.from([[1, 2], [3, 4]])` has shape [2, 2]. Ragged arrays are rejected. */
   static from(nested: NestedArray): Tensor {
-    const shape: number[] = [];
-    let cur: NestedArray = nested;
-    while (Array.isArray(cur)) {
-      if (cur.length === 0) throw new InputError("Tensor.from", "nested", "non-empty arrays", "an empty array");
-      shape.push(cur.length);
-      cur = cur[0];
-    }
-    if (shape.length === 0) shape.push(1);
-    const out = new Float64Array(sizeOf(shape));
-    let k = 0;
-    const walk = (v: NestedArray, depth: number, path: string): void => {
-      if (depth === shape.length || (!Array.isArray(nested) && depth === 0)) {
-        if (typeof v !== "number") throw new InputError("Tensor.from", "nested", `a number at ${path || "top"}`, describe(v));
-        if (!Number.isFinite(v)) throw new InputError("Tensor.from", "nested", `a finite number at ${path || "top"}`, String(v));
-        out[k++] = v;
-        return;
-      }
-      if (!Array.isArray(v) || v.length !== shape[depth]) {
-        throw new InputError("Tensor.from", "nested", `an array of length ${shape[depth]} at ${path || "top"} (arrays must not be ragged)`, describe(v));
-      }
-      v.forEach((x, i) => walk(x, depth + 1, `${path}[${i}]`));
-    };
-    walk(nested, 0, "");
-    return new Tensor(out, shape);
+    const { data, shape } = parseNested("Tensor.from", nested);
+    return new Tensor(data, shape);
   }
 
   /** From flat values and a shape. The values are copied and checked finite. */
@@ -164,20 +94,6 @@ export class Tensor {
     const t = Tensor.zeros([n, n]);
     for (let i = 0; i < n; i++) t.data[i * n + i] = 1;
     return t;
-  }
-
-  /** From a TensorFlow.js tensor (its values are read synchronously, nothing is disposed). */
-  static fromTf(t: TfTensorLike): Tensor {
-    if (t == null || typeof (t as TfTensorLike).dataSync !== "function") {
-      throw new InputError("Tensor.fromTf", "t", "a TensorFlow.js tensor", describe(t));
-    }
-    const shape = t.shape.length === 0 ? [1] : t.shape;
-    return new Tensor(Float64Array.from(t.dataSync()), shape);
-  }
-
-  /** To a float32 TensorFlow.js tensor: `x.toTf(tf)`. The caller owns (and disposes) the result. */
-  toTf<T = unknown>(tf: TfLike): T {
-    return tf.tensor(Float32Array.from(this.data), [...this.shape], "float32") as T;
   }
 
   // ---------------------------------------------------------------- basics
@@ -365,18 +281,8 @@ export class Tensor {
     }
     const [n, d] = this.shape;
     const m = b.shape[1];
-    const out = new Float64Array(n * m);
-    const A = this.data;
-    const B = b.data;
-    for (let i = 0; i < n; i++) {
-      const oi = i * m;
-      for (let k = 0; k < d; k++) {
-        const a = A[i * d + k];
-        if (a === 0) continue;
-        const bk = k * m;
-        for (let j = 0; j < m; j++) out[oi + j] += a * B[bk + j];
-      }
-    }
+    // out[i, :] += a[i, k] · b[k, :], k = 0, 1, … (src/linalg.ts, the one home of matrix products)
+    const out = gemm(this.data, b.data, n, d, m);
     return new Tensor(out, [n, m]);
   }
 
@@ -555,36 +461,7 @@ export class Tensor {
    * named by their leading indices, numbers aligned with `digits` decimals.
    */
   toString(digits = 4): string {
-    const fmt = (v: number) => {
-      const s = Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : v.toFixed(digits);
-      return s === "-0" ? "0" : s;
-    };
-    const header = `Tensor ${fmtShape(this.shape)}`;
-    if (this.rank === 1) return `${header}\n[ ${Array.from(this.data, fmt).join("  ")} ]`;
-    const [h, w] = this.shape.slice(-2);
-    const planes = this.size / (h * w);
-    const cells = Array.from(this.data, fmt);
-    const width = Math.max(...cells.map((c) => c.length));
-    const lines: string[] = [header];
-    const lead = this.shape.slice(0, -2);
-    const maxPlanes = 16;
-    for (let p = 0; p < Math.min(planes, maxPlanes); p++) {
-      if (lead.length > 0) {
-        const idx: number[] = [];
-        let r = p;
-        for (let i = lead.length - 1; i >= 0; i--) {
-          idx.unshift(r % lead[i]);
-          r = Math.floor(r / lead[i]);
-        }
-        lines.push(`[${idx.join(", ")}, :, :]`);
-      }
-      for (let i = 0; i < h; i++) {
-        const row = cells.slice(p * h * w + i * w, p * h * w + (i + 1) * w).map((c) => c.padStart(width));
-        lines.push("  " + row.join("  "));
-      }
-    }
-    if (planes > maxPlanes) lines.push(`… ${planes - maxPlanes} more slices`);
-    return lines.join("\n");
+    return formatGrid(this.data, this.shape, digits);
   }
 }
 

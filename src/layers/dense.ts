@@ -13,6 +13,7 @@
  * The lecture (and Nielsen) write one example as a column, z = W x + b with W [M, D]; the
  * batched row form here is the same computation transposed, as in TensorFlow.js and Keras.
  */
+import { gemm } from "../linalg";
 import { checkFinite, checkInt, describe, fmtShape, InputError } from "../errors";
 import { Random, rng } from "../random";
 import { checkTensor, Tensor } from "../tensor";
@@ -47,19 +48,10 @@ export function denseForward(x: Tensor, W: Tensor, b: Tensor): { out: Tensor; ca
   checkDenseArgs("denseForward", x, W, b);
   const [n, d] = x.shape;
   const m = W.shape[1];
-  const X = x.data;
-  const Wd = W.data;
-  const z = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) {
-    const zi = i * m;
-    z.set(b.data, zi); // start each row at b
-    for (let k = 0; k < d; k++) {
-      const a = X[i * d + k];
-      if (a === 0) continue; // blank pixels add nothing
-      const wk = k * m;
-      for (let j = 0; j < m; j++) z[zi + j] += a * Wd[wk + j]; // z[i,:] += x[i,k] · W[k,:]
-    }
-  }
+  // start each row at b, then z[i,:] += x[i,k] · W[k,:] for k = 0, 1, … (src/linalg.ts)
+  const start = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) start.set(b.data, i * m);
+  const z = gemm(x.data, W.data, n, d, m, { into: start });
   return { out: new Tensor(z, [n, m]), cache: { x, W, b } };
 }
 
@@ -74,31 +66,14 @@ export function denseBackward(dout: Tensor, cache: DenseCache): { dx: Tensor; dW
   const m = W.shape[1];
   checkTensor(fn, "dout", dout, [n, m]);
   checkFinite(fn, "dout", dout.data);
-  const X = x.data;
-  const Wd = W.data;
   const D = dout.data;
-  const dx = new Float64Array(n * d);
-  const dW = new Float64Array(d * m);
+  // dx = δ·Wᵀ: dx[i,k] = Σ_j δ[i,j] W[k,j]
+  const dx = gemm(D, W.data, n, m, d, { transB: true });
+  // dW = xᵀ·δ: dW[k,:] += x[i,k] · δ[i,:], one example at a time
+  const dW = gemm(x.data, D, d, n, m, { transA: true });
+  // db = Σ_i δ[i,:]
   const db = new Float64Array(m);
-  for (let i = 0; i < n; i++) {
-    const di = i * m;
-    // dx[i,k] = Σ_j δ[i,j] W[k,j]   (δ·Wᵀ: row i of δ against row k of W)
-    for (let k = 0; k < d; k++) {
-      const wk = k * m;
-      let s = 0;
-      for (let j = 0; j < m; j++) s += D[di + j] * Wd[wk + j];
-      dx[i * d + k] = s;
-    }
-    // dW[k,:] += x[i,k] · δ[i,:]   (xᵀ·δ, one example at a time)
-    for (let k = 0; k < d; k++) {
-      const a = X[i * d + k];
-      if (a === 0) continue;
-      const wk = k * m;
-      for (let j = 0; j < m; j++) dW[wk + j] += a * D[di + j];
-    }
-    // db += δ[i,:]
-    for (let j = 0; j < m; j++) db[j] += D[di + j];
-  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) db[j] += D[i * m + j];
   return { dx: new Tensor(dx, [n, d]), dW: new Tensor(dW, [d, m]), db: new Tensor(db, [m]) };
 }
 

@@ -12,6 +12,7 @@ import { Tensor } from "../../src/tensor";
 import { lectureCnn } from "../../src/tf/models";
 import { featureMaps, filterActivation, firstLayerFilters, layerFilters, maximizeFilter } from "../../src/tf/visualize";
 import { assertClose, use } from "./helpers";
+import { fromTfTensor, toTfTensor } from "../../src/tf/convert";
 
 const digit = loadDigits().test.x.row(0); // [28, 28, 1]
 
@@ -34,7 +35,7 @@ test("featureMaps of one digit: a [H', W', F] map per layer, conv1 = conv2dNaive
     maps.map((f) => `${f.layer}:${f.type}:[${f.maps.shape}]`),
     ["conv1:Conv2D:[26,26,25]", "pool1:MaxPooling2D:[13,13,25]", "conv2:Conv2D:[11,11,50]", "pool2:MaxPooling2D:[5,5,50]", "flatten:Flatten:[1250]", "dense1:Dense:[100]", "dense2:Dense:[10]"],
   );
-  const [w, b] = m.getLayer("conv1").getWeights().map((t) => Tensor.fromTf(t));
+  const [w, b] = m.getLayer("conv1").getWeights().map((t) => fromTfTensor(t));
   const x = digit.reshape([1, 28, 28, 1]).map(Math.fround);
   const ours = conv2dNaive(x, w, b.reshape([25])).out;
   assertClose(maps[0].maps.data, ours.data, 1e-6, "conv1 maps vs conv2dNaive");
