@@ -94,3 +94,4 @@ export type {
   GraphChartInput, GraphChartNode, GraphChartEdge, GraphChartOptions, GraphChartDatum, LaidOutNode,
   NetworkDiagramInput, NetworkDiagramOptions, DiagramNeuron, DiagramEdge,
 } from "./charts";
+export { sliderChart, slidersChart, type Slider, type SliderChartOptions } from "./charts";

@@ -20,3 +20,5 @@ export { graphChart, graphLayout } from "./graph";
 export type { GraphChartInput, GraphChartNode, GraphChartEdge, GraphChartOptions, GraphChartDatum, LaidOutNode } from "./graph";
 export { networkDiagram } from "./diagram";
 export type { NetworkDiagramInput, NetworkDiagramOptions, DiagramNeuron, DiagramEdge } from "./diagram";
+export { sliderChart, slidersChart, MAX_FRAMES } from "./slider";
+export type { Slider, SliderChartOptions } from "./slider";
