@@ -94,4 +94,4 @@ export type {
   GraphChartInput, GraphChartNode, GraphChartEdge, GraphChartOptions, GraphChartDatum, LaidOutNode,
   NetworkDiagramInput, NetworkDiagramOptions, DiagramNeuron, DiagramEdge,
 } from "./charts";
-export { sliderChart, slidersChart, type Slider, type SliderChartOptions } from "./charts";
+export { sliderChart, slidersChart, nestedSets, neuronNotes, type Slider, type SliderChartOptions, type NestedSet, type NeuronNotesOptions } from "./charts";

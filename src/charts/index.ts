@@ -22,3 +22,7 @@ export { networkDiagram } from "./diagram";
 export type { NetworkDiagramInput, NetworkDiagramOptions, DiagramNeuron, DiagramEdge } from "./diagram";
 export { sliderChart, slidersChart, MAX_FRAMES } from "./slider";
 export type { Slider, SliderChartOptions } from "./slider";
+export { nestedSets } from "./venn";
+export type { NestedSet, NestedSetsOptions, NestedCircle } from "./venn";
+export { neuronNotes } from "./notes";
+export type { NeuronNotesOptions } from "./notes";
