@@ -26,3 +26,5 @@ export { nestedSets } from "./venn";
 export type { NestedSet, NestedSetsOptions, NestedCircle } from "./venn";
 export { neuronNotes } from "./notes";
 export type { NeuronNotesOptions } from "./notes";
+export { decisionBoundary } from "./boundary";
+export type { DecisionBoundaryOptions, BoundaryCell } from "./boundary";
