@@ -94,3 +94,4 @@ export type {
   GraphChartInput, GraphChartNode, GraphChartEdge, GraphChartOptions, GraphChartDatum, LaidOutNode,
   NetworkDiagramInput, NetworkDiagramOptions, DiagramNeuron, DiagramEdge,
 } from "./charts";
+export { sliderChart, slidersChart, nestedSets, neuronNotes, decisionBoundary, type Slider, type SliderChartOptions, type NestedSet, type NeuronNotesOptions, type DecisionBoundaryOptions } from "./charts";
