@@ -82,7 +82,8 @@ function axisOf(title: string, n: number, cellSize: number, labels?: readonly st
   const widest = labels ? Math.max(...labels.map((l) => l.length)) : String(n - 1).length;
   return {
     title,
-    values: tickValues(n),
+    // named rows or columns all get their name; numbered ones are thinned past 16
+    values: labels ? undefined : tickValues(n),
     labelAngle: slant && 6.5 * widest > cellSize - 4 ? -40 : 0,
     ...(labels ? { labelExpr: `${JSON.stringify(labels)}[datum.value]` } : {}),
   };
