@@ -202,6 +202,7 @@ function chartOutput(spec: VegaLiteSpec, o: Opts, rich: boolean): ShowOutput {
 
 /** One line that says what a chart shows: its title, its marks and how many data rows it holds. */
 export function describeSpec(spec: VegaLiteSpec): string {
+  if (typeof spec !== "object" || spec === null) throw new InputError("describeSpec", "spec", "a Vega-Lite spec", describe(spec));
   const s = spec as unknown as Record<string, unknown>;
   const title = titleText(s.title);
   const marks = new Set<string>();

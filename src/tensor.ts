@@ -8,6 +8,7 @@
  */
 import { checkFinite, checkInt, checkNumber, describe, fmtShape, InputError, NonFiniteError } from "./errors";
 import { Random, rng } from "./random";
+import { checkArray, checkFits, checkFunction } from "./checks";
 
 /** Nested arrays of numbers of any depth: `[[1, 2], [3, 4]]`. */
 export type NestedArray = number | NestedArray[];
@@ -29,6 +30,7 @@ function checkShape(fn: string, shape: unknown): number[] {
       throw new InputError(fn, "shape", "positive integer sizes", JSON.stringify(shape));
     }
   }
+  checkFits(fn, "shape", shape, fmtShape(shape));
   return [...shape];
 }
 
@@ -155,12 +157,14 @@ export class Tensor {
   /** 0, 1, …, n−1 as a vector. */
   static arange(n: number): Tensor {
     checkInt("Tensor.arange", "n", n);
+    checkFits("Tensor.arange", "n", [n]);
     return new Tensor(Float64Array.from({ length: n }, (_, i) => i), [n]);
   }
 
   /** The n×n identity matrix. */
   static eye(n: number): Tensor {
     checkInt("Tensor.eye", "n", n);
+    checkFits("Tensor.eye", "n", [n, n]);
     const t = Tensor.zeros([n, n]);
     for (let i = 0; i < n; i++) t.data[i * n + i] = 1;
     return t;
@@ -177,6 +181,7 @@ export class Tensor {
 
   /** To a float32 TensorFlow.js tensor: `x.toTf(tf)`. The caller owns (and disposes) the result. */
   toTf<T = unknown>(tf: TfLike): T {
+    if (typeof (tf as TfLike | null)?.tensor !== "function") throw new InputError("Tensor.toTf", "tf", "the TensorFlow.js namespace (import * as tf)", describe(tf));
     return tf.tensor(Float32Array.from(this.data), [...this.shape], "float32") as T;
   }
 
@@ -192,6 +197,8 @@ export class Tensor {
 
   /** The flat offset of an index, checked. */
   offset(index: readonly number[], fn = "Tensor.get"): number {
+    if (typeof fn !== "string") fn = "Tensor.offset";
+    checkArray(fn, "index", index, "an array of indices");
     if (index.length !== this.rank) {
       throw new InputError(fn, "index", `${this.rank} indices for shape ${fmtShape(this.shape)}`, `${index.length} (${fmtShape(index)})`);
     }
@@ -244,6 +251,7 @@ export class Tensor {
 
   /** Permute the axes; the default reverses them (the matrix transpose for 2-D). */
   transpose(perm?: readonly number[]): Tensor {
+    if (perm !== undefined && perm !== null) checkArray("Tensor.transpose", "perm", perm, `a permutation of 0..${this.rank - 1}`);
     const r = this.rank;
     const p = perm ? [...perm] : Array.from({ length: r }, (_, i) => r - 1 - i);
     const sorted = [...p].sort((a, b) => a - b);
@@ -276,6 +284,7 @@ export class Tensor {
 
   /** f applied to every value: a new tensor. */
   map(f: (v: number, i: number) => number): Tensor {
+    checkFunction("Tensor.map", "f", f);
     const out = new Float64Array(this.size);
     for (let i = 0; i < out.length; i++) out[i] = f(this.data[i], i);
     return new Tensor(out, this.shape);
@@ -283,6 +292,8 @@ export class Tensor {
 
   /** f applied pairwise, with broadcasting. */
   zip(other: Tensor | number, f: (a: number, b: number) => number, fn = "Tensor.zip"): Tensor {
+    if (typeof fn !== "string") fn = "Tensor.zip";
+    checkFunction(fn, "f", f);
     const b = typeof other === "number" ? Tensor.full([1], other) : other;
     if (!(b instanceof Tensor)) throw new InputError(fn, "b", "a Tensor or a number", describe(other));
     if (b.shape.length === this.shape.length && b.shape.every((d, i) => d === this.shape[i])) {
@@ -416,6 +427,8 @@ export class Tensor {
 
   /** A checked axis; negative counts from the end. */
   axis(fn: string, axis: number): number {
+    if (typeof fn !== "string") fn = "Tensor.axis";
+    if (typeof axis !== "number") throw new InputError(fn, "axis", `an axis in [${-this.rank}, ${this.rank - 1}]`, describe(axis));
     const ax = axis < 0 ? this.rank + axis : axis;
     if (!Number.isInteger(axis) || ax < 0 || ax >= this.rank) {
       throw new InputError(fn, "axis", `an axis in [${-this.rank}, ${this.rank - 1}] for shape ${fmtShape(this.shape)}`, String(axis));
@@ -504,6 +517,8 @@ export class Tensor {
   /** Stack equal-shaped tensors along a new first axis. */
   static stack(items: readonly Tensor[]): Tensor {
     if (!Array.isArray(items) || items.length === 0) throw new InputError("Tensor.stack", "items", "a non-empty array of tensors", describe(items));
+    if (!(items[0] instanceof Tensor)) throw new InputError("Tensor.stack", "items[0]", "a Tensor", describe(items[0]));
+    checkFits("Tensor.stack", "items", [items.length, items[0].size], `${items.length} × ${items[0].size}`);
     const s = items[0].shape;
     const out = new Float64Array(items.length * items[0].size);
     items.forEach((t, i) => {
@@ -555,6 +570,8 @@ export class Tensor {
    * named by their leading indices, numbers aligned with `digits` decimals.
    */
   toString(digits = 4): string {
+    checkInt("Tensor.toString", "digits", digits, 0);
+    if (digits > 20) throw new InputError("Tensor.toString", "digits", "an integer in [0, 20]", String(digits));
     const fmt = (v: number) => {
       const s = Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : v.toFixed(digits);
       return s === "-0" ? "0" : s;

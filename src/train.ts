@@ -10,6 +10,7 @@
  * epoch with the weights at that moment. The loop yields to the event loop every few
  * milliseconds, so that a Jupyter interrupt, an AbortSignal or a chart redraw can get in.
  */
+import { checkCount, checkFits } from "./checks";
 import { checkFinite, checkInt, describe, InputError, NonFiniteError } from "./errors";
 import { checkTargets, Network, type LossName, type Targets } from "./network";
 import type { Optimizer } from "./optim";
@@ -369,7 +370,8 @@ export function evaluate(net: Network, data: LabeledData, loss: LossName = "cros
  */
 export function confusionMatrix(pred: readonly number[], labels: readonly number[], k: number): number[][] {
   const fn = "confusionMatrix";
-  checkInt(fn, "k", k);
+  checkCount(fn, "k", k);
+  checkFits(fn, "k", [k, k], `${k} × ${k} cells`);
   for (const [arg, v] of [["pred", pred], ["labels", labels]] as const) {
     if (!Array.isArray(v) || v.length === 0) throw new InputError(fn, arg, "a non-empty array of class indices", describe(v));
     v.forEach((c: unknown, i: number) => {

@@ -2,6 +2,7 @@
  * Plots of functions of one variable: the activations (sigmoid, tanh, ReLU) and their
  * derivatives, sampled on a grid and drawn as lines over the axes x = 0 and y = 0.
  */
+import { optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import { lineLayers, LinePoint } from "./line";
 import { CONFIG, HEIGHT, VEGA_LITE_SCHEMA, VegaLiteSpec, WIDTH, checkSize, isRecord, titleOf, checkCommon } from "./spec";
@@ -30,6 +31,7 @@ export interface FunctionPlotOptions {
  * `{ x, series, y }` with y = f(x) exactly as computed.
  */
 export function functionPlot(fns: Record<string, (x: number) => number>, options: FunctionPlotOptions = {}): VegaLiteSpec {
+  options = optionsOf("functionPlot", "options", options);
   const fn = "functionPlot";
   checkCommon(fn, options);
   if (!isRecord(fns)) throw new InputError(fn, "fns", "a record { name: (x) => y }", describe(fns));

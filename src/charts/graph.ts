@@ -4,6 +4,7 @@
  * result. The layout is computed here (layers by depth, order within a layer by the barycentre
  * of the neighbours) and drawn with rule, rect, point and text marks.
  */
+import { checkArray, optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, isRecord, titleOf, checkCommon, pixelPosition } from "./spec";
 
@@ -54,6 +55,15 @@ export interface LaidOutNode {
  * neighbours (a few sweeps forth and back), which removes most crossings.
  */
 export function graphLayout(ids: readonly string[], edges: readonly GraphChartEdge[], fn = "graphLayout"): LaidOutNode[] {
+  if (typeof fn !== "string") fn = "graphLayout";
+  checkArray(fn, "ids", ids, "an array of node ids");
+  checkArray(fn, "edges", edges, "an array of { from, to } edges");
+  const known = new Set<unknown>(ids);
+  edges.forEach((e, i) => {
+    if (typeof e !== "object" || e === null || !known.has(e.from) || !known.has(e.to)) {
+      throw new InputError(fn, `edges[${i}]`, "{ from, to } naming two of the ids", describe(e));
+    }
+  });
   const succ = new Map<string, string[]>(ids.map((id) => [id, []]));
   const pred = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const e of edges) {
@@ -176,6 +186,7 @@ const fmt = (x: number, decimals: number) => x.toFixed(decimals).replace("-", "\
  * record per node (`GraphChartDatum`, data and grad exactly as given) and per edge.
  */
 export function graphChart(graph: GraphChartInput, options: GraphChartOptions = {}): VegaLiteSpec {
+  options = optionsOf("graphChart", "options", options);
   const fn = "graphChart";
   checkCommon(fn, options);
   const decimals = options.decimals ?? 4;

@@ -2,6 +2,7 @@
  * Heatmaps: a matrix as coloured cells, with its numbers written in the cells when it is small
  * (weights, a convolution filter, a feature map), and the confusion matrix of a classifier.
  */
+import { optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, extent, finiteNumbers, matrixOf, titleOf, checkCommon } from "./spec";
 import type { Tensor } from "../tensor";
@@ -160,6 +161,7 @@ function checkDecimals(fn: string, d: unknown, integers: boolean): number {
  * `{ row, col, value }` per cell, values exactly as given.
  */
 export function heatmap(matrix: Tensor | readonly (readonly number[])[], options: HeatmapOptions = {}): VegaLiteSpec {
+  options = optionsOf("heatmap", "options", options);
   const fn = "heatmap";
   checkCommon(fn, options);
   const m = matrixOf(fn, "matrix", matrix);
@@ -244,6 +246,7 @@ export interface ConfusionCell {
  * written in (counts from `confusionMatrix` in src/train.ts); inline data `{ row, col, actual, predicted, count, share }` per cell.
  */
 export function confusionChart(matrix: Tensor | readonly (readonly number[])[], classNames: readonly string[], options: ConfusionMatrixOptions = {}): VegaLiteSpec {
+  options = optionsOf("confusionChart", "options", options);
   const fn = "confusionChart";
   checkCommon(fn, options);
   const m = matrixOf(fn, "matrix", matrix);

@@ -6,6 +6,7 @@
  * of F feature maps [1, H, W, F] gives F tiles). Pixel positions are computed by Vega from
  * (tile, row, col), so the inline data holds only `{ t, r, c, v }` per pixel.
  */
+import { optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import { Tensor } from "../tensor";
 import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, extent, roundTo, titleOf, checkCommon, pixelPosition } from "./spec";
@@ -99,6 +100,7 @@ function shrink(plane: Float64Array, h: number, w: number, k: number): { plane: 
  * value rounded to `decimals`), tile t = image · C + channel, and a caption per tile.
  */
 export function imageGrid(images: Tensor | readonly unknown[], options: ImageGridOptions = {}): VegaLiteSpec {
+  options = optionsOf("imageGrid", "options", options);
   const fn = "imageGrid";
   checkCommon(fn, options);
   const maxValues = options.maxValues ?? 60000;

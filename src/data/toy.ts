@@ -5,6 +5,7 @@
  *
  * The rows come in a random order (seeded), so that any slice of them holds every class.
  */
+import { checkCount, checkFits } from "../checks";
 import { checkInt, checkNumber, describe, InputError } from "../errors";
 import { Random } from "../random";
 import { Tensor } from "../tensor";
@@ -62,7 +63,7 @@ function finish(points: [number, number][], labels: number[], classes: string[],
  */
 export function xorData(n: number, opts?: ToyOptions): Dataset {
   const fn = "xorData";
-  checkInt(fn, "n", n);
+  checkCount(fn, "n", n);
   const noise = opts?.noise ?? 0;
   const r = start(fn, opts, noise);
   const points: [number, number][] = [];
@@ -83,7 +84,7 @@ export function xorData(n: number, opts?: ToyOptions): Dataset {
  */
 export function circlesData(n: number, opts?: CirclesOptions): Dataset {
   const fn = "circlesData";
-  checkInt(fn, "n", n, 2);
+  checkCount(fn, "n", n, 2);
   const noise = opts?.noise ?? 0;
   const r = start(fn, opts, noise);
   const factor = opts?.factor ?? 0.5;
@@ -109,8 +110,9 @@ export function circlesData(n: number, opts?: CirclesOptions): Dataset {
  */
 export function spiralData(nPerClass: number, classes = 3, opts?: ToyOptions): Dataset {
   const fn = "spiralData";
-  checkInt(fn, "nPerClass", nPerClass);
-  checkInt(fn, "classes", classes);
+  checkCount(fn, "nPerClass", nPerClass);
+  checkCount(fn, "classes", classes);
+  checkFits(fn, "nPerClass", [nPerClass, classes], `${nPerClass} per class × ${classes} classes`);
   const noise = opts?.noise ?? 0.2;
   const r = start(fn, opts, noise);
   const points: [number, number][] = [];
@@ -132,7 +134,7 @@ export function spiralData(nPerClass: number, classes = 3, opts?: ToyOptions): D
  */
 export function twoBlobs(n: number, opts?: BlobsOptions): Dataset {
   const fn = "twoBlobs";
-  checkInt(fn, "n", n, 2);
+  checkCount(fn, "n", n, 2);
   const r = start(fn, opts, 0);
   const std = opts?.std ?? 0.5;
   checkNumber(fn, "opts.std", std);
