@@ -6,7 +6,7 @@
 import { checkCount, checkString } from "../src/checks";
 import { inspect, type InspectOptions } from "node:util";
 import { Tensor } from "../src/tensor";
-import { InputError, describe } from "../src/errors";
+import { InputError, describe, text } from "../src/errors";
 import { currentWriter, type WriteDisplayData } from "./display";
 
 export type Numbers = number | readonly number[] | readonly (readonly number[])[] | Tensor;
@@ -84,7 +84,7 @@ function dropNextNewline(): void {
 /** A computed value that does not match the lecture's (the "✗ …" of checkLecture). */
 export class LectureMismatchError extends Error {
   constructor(message: string) {
-    super(message);
+    super(text(message));
     this.name = "LectureMismatchError";
   }
 }

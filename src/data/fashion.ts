@@ -15,7 +15,7 @@ import { optionsOf } from "../checks";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { checkInt, describe, InputError } from "../errors";
+import { checkInt, describe, InputError, text } from "../errors";
 import { Random } from "../random";
 import { Tensor } from "../tensor";
 import type { Dataset, Splits } from "./types";
@@ -45,8 +45,8 @@ export class MissingDataError extends Error {
     readonly debianPackage: string,
   ) {
     super(
-      `${fn}: ${file} not found. The Fashion-MNIST files come with the Debian package ` +
-        `${debianPackage}; install it with: sudo apt-get install ${debianPackage}`,
+      `${text(fn)}: ${text(file)} not found. The Fashion-MNIST files come with the Debian package ` +
+        `${text(debianPackage)}; install it with: sudo apt-get install ${text(debianPackage)}`,
     );
     this.name = "MissingDataError";
   }
@@ -64,7 +64,7 @@ export class DataFileError extends Error {
     readonly debianPackage: string,
   ) {
     super(
-      `${fn}: ${file} ${problem}. Reinstall the files with: sudo apt-get install --reinstall ${debianPackage} ` +
+      `${text(fn)}: ${text(file)} ${text(problem)}. Reinstall the files with: sudo apt-get install --reinstall ${text(debianPackage)} ` +
         `(or pass opts.dir: a folder holding the four IDX files, gzipped or not)`,
     );
     this.name = "DataFileError";
