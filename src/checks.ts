@@ -5,18 +5,25 @@
  *
  * The limits: a tensor holds at most MAX_TENSOR_SIZE = 2^27 numbers (1 GiB of float64, already more
  * than a notebook kernel can spare twice), and a generated list (samples, classes, labels) at most
- * MAX_LIST_LENGTH = 2^24 items. Larger requests are refused up front instead of aborting the kernel
+ * MAX_LIST_LENGTH = 2^20 items (a toy data set of 2^20 points takes a few seconds; 2^24 took a
+ * minute and could exhaust the heap). Larger requests are refused up front instead of aborting the kernel
  * with "JavaScript heap out of memory" or running for hours.
  */
 import { describe, InputError } from "./errors";
 
 export const MAX_TENSOR_SIZE = 2 ** 27;
-export const MAX_LIST_LENGTH = 2 ** 24;
+export const MAX_LIST_LENGTH = 2 ** 20;
+/** Data rows of one chart (a heatmap's cells, a plot's samples): more cannot be drawn or rendered. */
+export const MAX_CHART_VALUES = 2 ** 20;
+/** Nodes of a laid-out graph chart. */
+export const MAX_GRAPH_NODES = 10_000;
+/** Pixels along one side of a chart. */
+export const MAX_CHART_PIXELS = 10_000;
 
 /** An integer count in [min, max] (default [1, MAX_LIST_LENGTH]): samples, classes, a size. */
 export function checkCount(fn: string, arg: string, v: unknown, min = 1, max = MAX_LIST_LENGTH): asserts v is number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    const why = typeof v === "number" && v > max && Number.isInteger(v) ? " (a larger one cannot fit in memory)" : "";
+    const why = typeof v === "number" && v > max && Number.isInteger(v) ? " (larger ones take too much memory or time)" : "";
     throw new InputError(fn, arg, `an integer in [${min}, ${max}]${why}`, describe(v));
   }
 }

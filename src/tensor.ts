@@ -175,8 +175,12 @@ export class Tensor {
     if (t == null || typeof (t as TfTensorLike).dataSync !== "function") {
       throw new InputError("Tensor.fromTf", "t", "a TensorFlow.js tensor", describe(t));
     }
+    const values = t.dataSync();
+    if (!Array.isArray(t.shape) || values === null || typeof values !== "object" || typeof values.length !== "number") {
+      throw new InputError("Tensor.fromTf", "t", "a TensorFlow.js tensor (shape and dataSync())", describe(t));
+    }
     const shape = t.shape.length === 0 ? [1] : t.shape;
-    return new Tensor(Float64Array.from(t.dataSync()), shape);
+    return new Tensor(Float64Array.from(values), shape);
   }
 
   /** To a float32 TensorFlow.js tensor: `x.toTf(tf)`. The caller owns (and disposes) the result. */
@@ -488,6 +492,7 @@ export class Tensor {
 
   /** Rows start..end−1 along axis 0 (a copy): a mini-batch. */
   slice0(start: number, end: number): Tensor {
+    if (typeof start !== "number" || typeof end !== "number") throw new InputError("Tensor.slice0", "start/end", "two integers", `${describe(start)}, ${describe(end)}`);
     const n = this.shape[0];
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > n || start >= end) {
       throw new InputError("Tensor.slice0", "start/end", `0 <= start < end <= ${n}`, `start ${start}, end ${end}`);
@@ -511,6 +516,7 @@ export class Tensor {
 
   /** Row i along axis 0, without the first axis. */
   row(i: number): Tensor {
+    checkInt("Tensor.row", "i", i, 0);
     return this.slice0(i, i + 1).reshape(this.shape.length > 1 ? this.shape.slice(1) : [1]);
   }
 

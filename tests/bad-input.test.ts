@@ -12,13 +12,13 @@ import {
   conv2dNaive, conv2dIm2col, conv2dBackwardNaive, conv2dTrace, convOutputSize, Conv2D,
   maxPoolForward, maxPoolBackward, MaxPool2D, poolOutputSize,
   numericalGradient, gradCheck, relativeError,
-  Value, value,
+  Value, value, zeroPad, Sigmoid,
   Network, SGD, Adam, train, evaluate, confusionMatrix,
   loadDigits, loadFashionMnist, batches, resizeArea, xorData, spiralData, matchScore, circlesData, twoBlobs,
   predictedClasses, sizeFormula, graphLayout, DivergenceError, DataFileError, MissingDataError,
   lineChart, historyChart, functionPlot, heatmap, confusionChart, imageGrid, barChart, graphChart, networkDiagram, isVegaLiteSpec,
 } from "../src";
-import { MAX_LIST_LENGTH, MAX_TENSOR_SIZE } from "../src/checks";
+import { MAX_CHART_VALUES, MAX_LIST_LENGTH, MAX_TENSOR_SIZE } from "../src/checks";
 import { checkLecture, LectureMismatchError, displayBundle, DisplayHandle, describeSpec, kernelDir, kernelSpec, jupyterEnv } from "../kernel-helpers";
 
 const x23 = Tensor.randn([2, 3], 1);
@@ -114,6 +114,16 @@ const rows: [string, string, () => unknown][] = [
   ["circlesData", "n", () => circlesData(2 ** 31)],
   ["twoBlobs", "n", () => twoBlobs(1e300)],
   ["spiralData", "nPerClass", () => spiralData(2 ** 20, 2 ** 10)],
+  ["Random.permutation", "n", () => new Random(1).permutation(1e9)],
+  ["zeroPad", "pad", () => zeroPad(img, 1e6)],
+  ["Conv2D", "filters", () => new Conv2D({ inChannels: 1e4, filters: 1e4, kernelSize: 3 })],
+  ["functionPlot", "options.samples", () => functionPlot({ f: (v: number) => v }, { samples: 1e9 })],
+  ["heatmap", "matrix", () => heatmap(Tensor.zeros([2048, 1024]))],
+  ["heatmap", "options.decimals", () => heatmap([[1.5]], { decimals: 1e9 })],
+  ["graphLayout", "ids", () => graphLayout(Array.from({ length: 10_001 }, (_, i) => String(i)), [])],
+  ["Tensor.row", "i", () => x23.row(Symbol() as unknown as number)],
+  ["Tensor.fromTf", "t", () => Tensor.fromTf({ shape: [2], dataSync: () => undefined } as never)],
+  ["s.forward", "opts", () => new Sigmoid({ name: "s" }).forward(x23, 5 as never)],
   ["Tensor.zeros", "shape", () => Tensor.zeros([1e5, 1e5])],
   ["Tensor.randn", "shape", () => Tensor.randn([2 ** 14, 2 ** 14])],
   ["Tensor.eye", "n", () => Tensor.eye(2 ** 16)],
@@ -170,11 +180,12 @@ test("bad input → train: a rejected option arrives as a rejected promise namin
   );
 });
 
-test("the size limits: 2^27 values per tensor, 2^24 items per list; the refusal says why and is immediate", () => {
+test("the size limits: 2^27 values per tensor, 2^20 items per list, 2^20 rows per chart; the refusal says why and is immediate", () => {
   assert.equal(MAX_TENSOR_SIZE, 2 ** 27);
-  assert.equal(MAX_LIST_LENGTH, 2 ** 24);
+  assert.equal(MAX_LIST_LENGTH, 2 ** 20);
+  assert.equal(MAX_CHART_VALUES, 2 ** 20);
   assert.throws(() => confusionMatrix([0], [0], 1e6), /confusionMatrix: argument 'k' expected at most 2\^27 = 134217728 values in all \(more cannot fit in memory\), got 1000000 × 1000000 cells = 1000000000000 values/);
-  assert.throws(() => xorData(1e9), /xorData: argument 'n' expected an integer in \[1, 16777216\] \(a larger one cannot fit in memory\), got 1000000000/);
+  assert.throws(() => xorData(1e9), /xorData: argument 'n' expected an integer in \[1, 1048576\] \(larger ones take too much memory or time\), got 1000000000/);
   assert.throws(() => Tensor.zeros([1e5, 1e5]), /at most 2\^27 = 134217728 values in all .*got \[100000, 100000\] = 10000000000 values/);
   // the largest allowed still works
   assert.deepEqual(confusionMatrix([0], [0], 2), [[1, 0], [0, 0]]);

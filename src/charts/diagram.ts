@@ -94,7 +94,7 @@ export function networkDiagram(net: NetworkDiagramInput, options: NetworkDiagram
   const maxNeurons = options.maxNeurons ?? 10;
   checkSize(fn, "options.maxNeurons", maxNeurons, 3);
   const decimals = options.decimals ?? 2;
-  checkSize(fn, "options.decimals", decimals, 0);
+  checkSize(fn, "options.decimals", decimals, 0, 20);
 
   // numbers of a forward pass, each checked against the layer sizes
   const perLayer = (arg: "values" | "biases"): (number[] | null)[] => {

@@ -4,7 +4,7 @@
  * result. The layout is computed here (layers by depth, order within a layer by the barycentre
  * of the neighbours) and drawn with rule, rect, point and text marks.
  */
-import { checkArray, optionsOf } from "../checks";
+import { checkArray, MAX_GRAPH_NODES, optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, isRecord, titleOf, checkCommon, pixelPosition } from "./spec";
 
@@ -58,6 +58,7 @@ export function graphLayout(ids: readonly string[], edges: readonly GraphChartEd
   if (typeof fn !== "string") fn = "graphLayout";
   checkArray(fn, "ids", ids, "an array of node ids");
   checkArray(fn, "edges", edges, "an array of { from, to } edges");
+  if (ids.length > MAX_GRAPH_NODES) throw new InputError(fn, "ids", `at most ${MAX_GRAPH_NODES} nodes (a graph chart cannot show more)`, `${ids.length} nodes`);
   const known = new Set<unknown>(ids);
   edges.forEach((e, i) => {
     if (typeof e !== "object" || e === null || !known.has(e.from) || !known.has(e.to)) {
@@ -190,7 +191,7 @@ export function graphChart(graph: GraphChartInput, options: GraphChartOptions = 
   const fn = "graphChart";
   checkCommon(fn, options);
   const decimals = options.decimals ?? 4;
-  checkSize(fn, "options.decimals", decimals, 0);
+  checkSize(fn, "options.decimals", decimals, 0, 20);
   const showGrad = options.showGrad ?? true;
   const { nodes, edges } = normalise(fn, graph);
   const layout = graphLayout(nodes.map((n) => n.id), edges, fn);

@@ -2,6 +2,7 @@
  * Heatmaps: a matrix as coloured cells, with its numbers written in the cells when it is small
  * (weights, a convolution filter, a feature map), and the confusion matrix of a classifier.
  */
+import { MAX_CHART_VALUES } from "../checks";
 import { optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, extent, finiteNumbers, matrixOf, titleOf, checkCommon } from "./spec";
@@ -152,7 +153,7 @@ function checkLabels(fn: string, arg: string, labels: unknown, n: number, what: 
 
 function checkDecimals(fn: string, d: unknown, integers: boolean): number {
   if (d === undefined) return integers ? 0 : 2;
-  checkSize(fn, "options.decimals", d, 0);
+  checkSize(fn, "options.decimals", d, 0, 20);
   return d;
 }
 
@@ -165,6 +166,7 @@ export function heatmap(matrix: Tensor | readonly (readonly number[])[], options
   const fn = "heatmap";
   checkCommon(fn, options);
   const m = matrixOf(fn, "matrix", matrix);
+  if (m.rows * m.cols > MAX_CHART_VALUES) throw new InputError(fn, "matrix", `at most ${MAX_CHART_VALUES} cells (a chart cannot show more)`, `${m.rows} × ${m.cols}`);
   const values: HeatmapCell[] = [];
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) values.push({ row: i, col: j, value: m.values[i][j] });
   const decimals = checkDecimals(fn, options.decimals, values.every((c) => Number.isInteger(c.value)));
@@ -185,7 +187,7 @@ export function heatmap(matrix: Tensor | readonly (readonly number[])[], options
   const format = `.${decimals}f`;
   const widest = Math.max(...values.map((c) => c.value.toFixed(decimals).length));
   const cellSize = options.cellSize ?? autoCellSize(m.rows, m.cols, showValues, widest);
-  checkSize(fn, "options.cellSize", cellSize, 1);
+  checkSize(fn, "options.cellSize", cellSize, 1, 1000);
   const xTitle = options.xTitle ?? "column";
   const yTitle = options.yTitle ?? "row";
   return cellsSpec(
@@ -268,7 +270,7 @@ export function confusionChart(matrix: Tensor | readonly (readonly number[])[], 
   const format = integers ? "d" : ".2f";
   const widest = Math.max(...values.map((c) => (integers ? String(c.count) : c.count.toFixed(2)).length));
   const cellSize = options.cellSize ?? autoCellSize(m.rows, m.cols, showValues, Math.max(widest, 2));
-  checkSize(fn, "options.cellSize", cellSize, 1);
+  checkSize(fn, "options.cellSize", cellSize, 1, 1000);
   return cellsSpec(
     {
       rows: m.rows,

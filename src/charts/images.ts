@@ -106,7 +106,7 @@ export function imageGrid(images: Tensor | readonly unknown[], options: ImageGri
   const maxValues = options.maxValues ?? 60000;
   checkSize(fn, "options.maxValues", maxValues, 1);
   const decimals = options.decimals ?? 4;
-  checkSize(fn, "options.decimals", decimals, 0);
+  checkSize(fn, "options.decimals", decimals, 0, 20);
   const normalize = options.normalize ?? "shared";
   if (normalize !== "shared" && normalize !== "tile") throw new InputError(fn, "options.normalize", '"shared" or "tile"', describe(normalize));
   const info = tilesOf(fn, images);
@@ -158,7 +158,7 @@ export function imageGrid(images: Tensor | readonly unknown[], options: ImageGri
   const cols = options.columns ?? Math.min(tiles.length, 10);
   checkSize(fn, "options.columns", cols, 1);
   const cell = options.cellSize ?? Math.max(1, Math.round(56 / Math.max(h, w)));
-  checkSize(fn, "options.cellSize", cell, 1);
+  checkSize(fn, "options.cellSize", cell, 1, 1000);
   const gap = 6;
   const captionH = captions ? 14 : 0;
   const pitchX = w * cell + gap, pitchY = h * cell + gap + captionH;

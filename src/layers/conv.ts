@@ -18,6 +18,7 @@
  * is, never flipped:
  *   out[n, i, j, f] = b[f] + Σ_{di, dj, c} xp[n, i·S + di, j·S + dj, c] · w[di, dj, c, f]
  */
+import { checkFits } from "../checks";
 import { checkInt, describe, fmtShape, InputError } from "../errors";
 import { Random } from "../random";
 import { checkTensor, checkTensorFinite, Tensor } from "../tensor";
@@ -186,6 +187,7 @@ function checkBackward(fn: string, dout: unknown, cache: unknown): ConvSizes {
 export function zeroPad(x: Tensor, pad: number): Tensor {
   checkTensor("zeroPad", "x", x, ["N", "H", "W", "C"]);
   checkInt("zeroPad", "pad", pad, 0);
+  checkFits("zeroPad", "pad", [x.shape[0], x.shape[1] + 2 * pad, x.shape[2] + 2 * pad, x.shape[3]], "N × (H + 2P) × (W + 2P) × C");
   const [N, H, W, C] = x.shape;
   return new Tensor(padRaw(x.data, N, H, W, C, pad), [N, H + 2 * pad, W + 2 * pad, C]);
 }
@@ -752,6 +754,7 @@ export class Conv2D implements Layer {
     checkInt(fn, "kernelSize", KW);
     checkInt(fn, "stride", stride);
     checkInt(fn, "pad", pad, 0);
+    checkFits(fn, "filters", [KH, KW, inChannels, filters], "KH × KW × inChannels × filters");
     checkRounding(fn, rounding);
     if (!Number.isInteger(seed)) throw new InputError(fn, "seed", "an integer", describe(seed));
     if (impl !== "naive" && impl !== "im2col") throw new InputError(fn, "impl", '"naive" or "im2col"', describe(impl));
