@@ -17,6 +17,7 @@
  * Accuracy: the share of examples whose predicted class (argmax of the output; with one output,
  * out > 0.5) equals the label (or, for Tensor targets, the argmax / the thresholded target).
  */
+import { optionsOf } from "./checks";
 import { describe, fmtShape, InputError } from "./errors";
 import { checkOutputFinite, checkTensor, Tensor } from "./tensor";
 import type { BackwardStep, BackwardTrace, ForwardTrace, LayerTrace, LossTrace } from "./trace";
@@ -250,6 +251,7 @@ export class Network {
   lossOf(x: Tensor, targets: Targets, loss: LossName = "cross-entropy", opts: { training?: boolean } = {}): LossResult {
     const fn = `${this.name}.lossOf`;
     this.checkLoss(fn, loss);
+    opts = optionsOf(fn, "opts", opts);
     const { out } = this.forward(x, { training: opts.training ?? false });
     return this.lossOfOutput(fn, out, targets, loss);
   }

@@ -5,6 +5,7 @@
  * `traceToText` (below) into readable text. Every number in a trace is the one the forward or
  * backward pass actually used, never recomputed for display.
  */
+import { optionsOf } from "./checks";
 import { checkInt, describe, InputError } from "./errors";
 import type { Tensor } from "./tensor";
 import type { Rounding } from "./layers/windows";
@@ -445,6 +446,7 @@ function textLines(t: Trace | BackwardStep, o: Fmt): string[] {
 
 /** A trace as readable text: each step's formula and the numbers it used (cut to a few rows and windows). */
 export function traceToText(trace: Trace | BackwardStep, opts: TraceTextOptions = {}): string {
+  opts = optionsOf("traceToText", "opts", opts);
   const known = isTrace(trace) || (typeof trace === "object" && trace !== null && (trace as { kind?: unknown }).kind === "backward-step");
   if (!known) throw new InputError("traceToText", "trace", "a trace (dense, activation, conv2d, maxpool, flatten, dropout, loss, forward, backward)", describe(trace));
   const o: Fmt = { digits: opts.digits ?? 4, maxRows: opts.maxRows ?? 4, maxCols: opts.maxCols ?? 8, maxWindows: opts.maxWindows ?? 6 };

@@ -12,7 +12,7 @@ import {
   conv2dNaive, conv2dIm2col, conv2dBackwardNaive, conv2dTrace, convOutputSize, Conv2D,
   maxPoolForward, maxPoolBackward, MaxPool2D, poolOutputSize,
   numericalGradient, gradCheck, relativeError,
-  Value, value, zeroPad, Sigmoid,
+  Value, value, zeroPad, Sigmoid, graphOf,
   Network, SGD, Adam, train, evaluate, confusionMatrix,
   loadDigits, loadFashionMnist, batches, resizeArea, xorData, spiralData, matchScore, circlesData, twoBlobs,
   predictedClasses, sizeFormula, graphLayout, DivergenceError, DataFileError, MissingDataError,
@@ -224,6 +224,27 @@ test("gradCheck, gradCheckModel, loadFashionMnist: options null mean the default
   assert.equal(gradCheck(f, x, analytic, undefined).ok, true);
   assert.throws(() => gradCheck(f, x, analytic, 3 as never), (e: unknown) => e instanceof InputError && e.fn === "gradCheck" && e.arg === "opts");
   assert.throws(() => loadFashionMnist({ dir: "/no/such/folder" }), MissingDataError);
+});
+
+test("optional options objects everywhere: null is the defaults, a number is an InputError naming 'opts'", () => {
+  const same = (a: unknown, b: unknown, what: string) => assert.equal(JSON.stringify(a), JSON.stringify(b), what);
+  same(xorData(4, null as never).labels, xorData(4).labels, "xorData");
+  same(spiralData(2, 2, null as never).labels, spiralData(2, 2).labels, "spiralData");
+  same(dropoutForward(x23, 0.5, null as never).out.data, dropoutForward(x23, 0.5).out.data, "dropoutForward");
+  same(conv2dIm2col(img, w331, b2, null as never).out.data, conv2dIm2col(img, w331, b2).out.data, "conv2dIm2col");
+  const a = value(2), b = a.mul(3);
+  same(graphOf(b, null as never), graphOf(b), "graphOf");
+  const net = tinyNet();
+  assert.equal(net.lossOf(x23, [0, 1], "cross-entropy", null as never).loss, net.lossOf(x23, [0, 1]).loss);
+  for (const [fn, call] of [
+    ["xorData", () => xorData(4, 5 as never)],
+    ["dropoutForward", () => dropoutForward(x23, 0.5, 5 as never)],
+    ["conv2dIm2col", () => conv2dIm2col(img, w331, b2, 5 as never)],
+    ["graphOf", () => graphOf(b, 5 as never)],
+    [`${net.name}.lossOf`, () => net.lossOf(x23, [0, 1], "cross-entropy", 5 as never)],
+  ] as [string, () => unknown][]) {
+    assert.throws(call, (e: unknown) => e instanceof InputError && e.fn === fn && e.arg === "opts", fn);
+  }
 });
 
 test("library errors built from odd arguments still build their message (no TypeError while reporting)", () => {

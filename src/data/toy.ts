@@ -5,7 +5,7 @@
  *
  * The rows come in a random order (seeded), so that any slice of them holds every class.
  */
-import { checkCount, checkFits } from "../checks";
+import { checkCount, checkFits, optionsOf } from "../checks";
 import { checkInt, checkNumber, describe, InputError } from "../errors";
 import { Random } from "../random";
 import { Tensor } from "../tensor";
@@ -36,8 +36,8 @@ export interface BlobsOptions {
 }
 
 /** Shared checks: returns the seeded generator. */
-function start(fn: string, opts: { noise?: number; seed?: number } | undefined, noise: number): Random {
-  if (opts !== undefined && (opts === null || typeof opts !== "object")) throw new InputError(fn, "opts", "an options object", describe(opts));
+function start(fn: string, opts: { noise?: number; seed?: number } | null | undefined, noise: number): Random {
+  opts = optionsOf(fn, "opts", opts);
   checkNumber(fn, "opts.noise", noise);
   if (noise < 0) throw new InputError(fn, "opts.noise", "a number >= 0", String(noise));
   const seed = opts?.seed ?? 0;

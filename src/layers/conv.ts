@@ -18,7 +18,7 @@
  * is, never flipped:
  *   out[n, i, j, f] = b[f] + Σ_{di, dj, c} xp[n, i·S + di, j·S + dj, c] · w[di, dj, c, f]
  */
-import { checkFits } from "../checks";
+import { checkFits, optionsOf } from "../checks";
 import { checkInt, describe, fmtShape, InputError } from "../errors";
 import { Random } from "../random";
 import { checkTensor, checkTensorFinite, Tensor } from "../tensor";
@@ -144,9 +144,7 @@ interface ConvSizes {
 }
 
 function readOptions(fn: string, opts: unknown): { S: number; P: number; R: Rounding } {
-  if (opts === undefined) return { S: 1, P: 0, R: "exact" };
-  if (typeof opts !== "object" || opts === null) throw new InputError(fn, "opts", "an object { stride?, pad?, rounding? }", describe(opts));
-  const { stride = 1, pad = 0, rounding = "exact" } = opts as Conv2DOptions;
+  const { stride = 1, pad = 0, rounding = "exact" } = optionsOf(fn, "opts", opts as Conv2DOptions | null | undefined);
   checkInt(fn, "stride", stride, 1);
   checkInt(fn, "pad", pad, 0);
   checkRounding(fn, rounding);
