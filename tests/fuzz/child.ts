@@ -48,20 +48,21 @@ function guardWrites(sandbox: string): void {
     if (abs !== sandbox && !abs.startsWith(sandbox + path.sep)) throw new SandboxRefusal(abs);
     return true;
   };
-  const mod = fs as unknown as Record<string, (...a: unknown[]) => unknown>;
+  // The builtin module object itself (an `import * as fs` namespace is a read-only copy under tsx).
+  const mod = require("node:fs") as Record<string, (...a: unknown[]) => unknown>;
   const two = new Set(["renameSync", "copyFileSync", "cpSync", "symlinkSync", "linkSync"]);
   for (const name of ["writeFileSync", "appendFileSync", "mkdirSync", "rmSync", "rmdirSync", "unlinkSync", "renameSync", "copyFileSync", "cpSync", "symlinkSync", "linkSync", "mkdtempSync", "truncateSync"]) {
     const orig = mod[name];
     mod[name] = (...a: unknown[]) => {
       inside(a[0]);
       if (two.has(name)) inside(a[1]);
-      return orig.apply(fs, a);
+      return orig.apply(mod, a);
     };
   }
   const openSync = mod.openSync;
   mod.openSync = (...a: unknown[]) => {
     if (typeof a[1] === "string" && /[wa+]/.test(a[1])) inside(a[0]);
-    return openSync.apply(fs, a);
+    return openSync.apply(mod, a);
   };
 }
 
@@ -113,6 +114,15 @@ async function main(): Promise<void> {
   const m: Modules = {};
   for (const [entry, file] of Object.entries(job.entryFiles)) m[entry] = require(file);
   guardWrites(job.sandbox);
+  // Prove the guard holds before any call: a write outside the sandbox must be refused.
+  const probe = path.join(path.dirname(job.sandbox), `dl-fuzz-guard-${process.pid}`);
+  let refused = false;
+  try {
+    require("node:fs").writeFileSync(probe, "x");
+  } catch (e) {
+    refused = e instanceof SandboxRefusal;
+  }
+  if (!refused) throw new Error(`fuzz: the write guard let a write to ${probe} through`);
   const documented = job.errorClasses.map((c) => m[c.entry][c.name] as new (...a: unknown[]) => Error);
   const isClear = (e: unknown) => e instanceof UserCallbackError || e instanceof SandboxRefusal || documented.some((C) => e instanceof C);
 

@@ -13,7 +13,8 @@
  *              see tests/fuzz/verdicts.ts)
  *
  * The calls run in child processes under a memory cap (prlimit --data=3GB, V8 heap 1.5 GB), a
- * fresh child every FUZZ_CHILD_CALLS calls; writes outside a temporary folder are refused.
+ * fresh child every FUZZ_CHILD_CALLS calls; writes outside a temporary folder are refused (each
+ * child first proves it: installKernel() and uninstallKernel() must not touch the real project).
  * Environment: FUZZ_RUNS (calls per target, default 24), FUZZ_SEED (default 1), FUZZ_CALL_MS
  * (default 10000), FUZZ_ONLY (substring of target keys), FUZZ_REPORT (write the findings as JSON).
  */
@@ -56,7 +57,9 @@ function runChild(job: Job, jobFile: string, record: (i: number, v: Verdict, des
   const node = [process.execPath, "--max-old-space-size=1536", "--import", "tsx", path.join(__dirname, "child.ts"), jobFile];
   const cmd = hasPrlimit ? ["prlimit", "--data=3000000000", "--", ...node] : node;
   return new Promise((resolve) => {
-    const child = spawn(cmd[0], cmd.slice(1), { cwd: ROOT, stdio: ["ignore", "ignore", "pipe", "pipe"] });
+    // A user-level install (installKernel({ user: true })) lands in the sandbox too.
+    const env = { ...process.env, HOME: job.sandbox, JUPYTER_DATA_DIR: path.join(job.sandbox, "jupyter"), XDG_DATA_HOME: job.sandbox };
+    const child = spawn(cmd[0], cmd.slice(1), { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     let started: { i: number; desc: string } | null = null;
