@@ -142,6 +142,7 @@ async function main(): Promise<void> {
     const { call, label } = callOf(t, m);
     current = i;
     send({ t: "start", i, desc: `${t.entry === "dl-lessons" ? "" : t.entry + ": "}${label}(${describeArgs(specs)})` });
+    const t0 = performance.now();
     let verdict = "ok";
     let detail = "";
     try {
@@ -173,7 +174,7 @@ async function main(): Promise<void> {
         detail = `${(e as Error)?.name ?? typeof e}: ${String((e as Error)?.message ?? e).split("\n")[0].slice(0, 200)}`;
       }
     }
-    send({ t: "done", i, v: verdict, d: detail });
+    send({ t: "done", i, v: verdict, d: detail, ms: Math.round(performance.now() - t0) });
   }
   send({ t: "end" });
   process.exit(0);

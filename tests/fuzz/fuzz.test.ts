@@ -45,6 +45,8 @@ interface Finding {
 
 interface Run {
   counts: Record<Verdict, number>;
+  /** the slowest call that answered: how far under FUZZ_CALL_MS the suite runs */
+  slowest: { ms: number; call: string };
   findings: Finding[];
   targets: Target[];
 }
@@ -52,7 +54,7 @@ interface Run {
 const hasPrlimit = spawnSync("prlimit", ["--version"]).status === 0;
 
 /** Run calls [from, end) in one child; resolves with the index to continue from. */
-function runChild(job: Job, jobFile: string, record: (i: number, v: Verdict, desc: string, detail: string) => void): Promise<number> {
+function runChild(job: Job, jobFile: string, record: (i: number, v: Verdict, desc: string, detail: string, ms?: number) => void): Promise<number> {
   fs.writeFileSync(jobFile, JSON.stringify(job));
   const node = [process.execPath, "--max-old-space-size=1536", "--import", "tsx", path.join(__dirname, "child.ts"), jobFile];
   const cmd = hasPrlimit ? ["prlimit", "--data=3000000000", "--", ...node] : node;
@@ -87,7 +89,7 @@ function runChild(job: Job, jobFile: string, record: (i: number, v: Verdict, des
           started = { i: msg.i, desc: msg.desc };
           arm();
         } else if (msg.t === "done") {
-          record(msg.i, msg.v, started?.desc ?? "?", msg.d ?? "");
+          record(msg.i, msg.v, started?.desc ?? "?", msg.d ?? "", msg.ms);
           next = msg.i + 1;
           started = null;
           arm();
@@ -126,8 +128,10 @@ async function fuzz(): Promise<Run> {
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   const findings: Finding[] = [];
   const total = targets.length * RUNS;
-  const record = (i: number, v: Verdict, call: string, detail: string) => {
+  const slowest = { ms: 0, call: "" };
+  const record = (i: number, v: Verdict, call: string, detail: string, ms?: number) => {
     counts[v]++;
+    if (ms !== undefined && ms > slowest.ms) Object.assign(slowest, { ms, call });
     if (v === "ok" || v === "clear") return;
     const t = targets[Math.floor(i / RUNS)] ?? targets[0];
     findings.push({ i, target: t.key, module: t.module, verdict: v, call, detail });
@@ -141,7 +145,7 @@ async function fuzz(): Promise<Run> {
     fs.rmSync(sandbox, { recursive: true, force: true });
     fs.rmSync(jobFile, { force: true });
   }
-  return { counts, findings, targets };
+  return { counts, slowest, findings, targets };
 }
 
 function summary(run: Run): string {
@@ -151,6 +155,7 @@ function summary(run: Run): string {
     `fuzz: ${run.targets.length} targets × ${RUNS} calls: ${tried} calls tried, ${c.clear} clear errors, ${c.ok} returned finite results, ` +
       `${c.raw} raw errors, ${c.hang} hangs, ${c.abort} aborts, ${c.nonfinite} non-finite results` + (c.harness ? `, ${c.harness} harness failures` : ""),
   ];
+  lines.push(`  slowest call: ${run.slowest.ms} ms (bound ${CALL_MS} ms): ${run.slowest.call.slice(0, 120)}`);
   const byFamily = new Map<string, Record<string, number>>();
   for (const f of run.findings) {
     const row = byFamily.get(f.module) ?? {};
