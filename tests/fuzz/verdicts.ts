@@ -4,11 +4,13 @@
  * Exempt: plain Tensor arithmetic (the Tensor class and `tensor()`): like NumPy, `t.log()` of a
  * negative number is NaN and `t.exp()` of 1000 is Infinity, and the NaN travels on to whatever
  * uses it; the layers, losses and training then refuse it with a NonFiniteError.
+ * And `relativeError`, documented to return NaN when either gradient holds a NaN or an infinity:
+ * NaN fails every `err < tolerance`, and gradCheck turns it into a failed verdict naming the value.
  *
  * Not results: error objects (new InputError(NaN, …) keeps what it was given), and the caller's
  * own objects handed back unchanged (Random#shuffle of [[1, NaN]] returns the caller's rows).
  */
-export const NON_FINITE_EXEMPT = new Set(["Tensor", "tensor"]);
+export const NON_FINITE_EXEMPT = new Set(["Tensor", "tensor", "relativeError"]);
 
 /** Where the first NaN/±Infinity sits in a returned value (depth-limited walk), or null. */
 export function firstNonFinite(v: unknown, where = "result", depth = 0, seen = new Set<unknown>()): string | null {
