@@ -3,9 +3,10 @@
  * the lecture printed, says so in one line, and throws when they disagree, so that the run of the
  * notebook (and CI) fails instead of teaching a wrong number.
  */
+import { checkCount, checkString } from "../src/checks";
 import { inspect, type InspectOptions } from "node:util";
 import { Tensor } from "../src/tensor";
-import { InputError, describe } from "../src/errors";
+import { InputError, describe, text } from "../src/errors";
 import { currentWriter, type WriteDisplayData } from "./display";
 
 export type Numbers = number | readonly number[] | readonly (readonly number[])[] | Tensor;
@@ -80,15 +81,26 @@ function dropNextNewline(): void {
   } as typeof out.write;
 }
 
+/** A computed value that does not match the lecture's (the "✗ …" of checkLecture). */
+export class LectureMismatchError extends Error {
+  constructor(message: string) {
+    super(text(message));
+    this.name = "LectureMismatchError";
+  }
+}
+
 /**
  * Compare `computed` with the lecture's `lecture` values after rounding both to `decimals` places
  * (the lecture prints rounded numbers); print "✓ …" and return the check, or throw "✗ …".
  */
 export function checkLecture(label: string, computed: Numbers, lecture: Numbers, decimals = 2): LectureCheck {
+  checkString("checkLecture", "label", label, "a label for the check");
+  checkCount("checkLecture", "decimals", decimals, 0, 12);
   const c = flat("checkLecture", "computed", computed);
   const l = flat("checkLecture", "lecture", lecture);
   if (c.length !== l.length) throw new InputError("checkLecture", "computed", `${l.length} values (as many as the lecture's)`, `${c.length} values`);
   if (c.some((x) => !Number.isFinite(x))) throw new InputError("checkLecture", "computed", "finite numbers", c.join(", "));
+  if (l.some((x) => !Number.isFinite(x))) throw new InputError("checkLecture", "lecture", "finite numbers", l.join(", "));
   const round = (x: number) => Number(x.toFixed(decimals)) + 0;
   const tol = 0.5 * 10 ** -decimals + 1e-12;
   const ok = c.every((x, i) => round(x) === round(l[i]) || Math.abs(x - l[i]) <= tol);
@@ -97,6 +109,6 @@ export function checkLecture(label: string, computed: Numbers, lecture: Numbers,
     ? `✓ ${label}: computed ${show(c)} matches the lecture's ${show(l)} to ${decimals} decimals`
     : `✗ ${label}: computed ${show(c)} but the lecture says ${show(l)}`;
   console.log(message);
-  if (!ok) throw new Error(message);
+  if (!ok) throw new LectureMismatchError(message);
   return new LectureCheck(label, c, l, decimals, ok, message);
 }

@@ -15,6 +15,8 @@
  * training chart) go to the cell that created it even while later cells run.
  */
 import { randomBytes } from "node:crypto";
+import { checkString } from "../src/checks";
+import { describe, InputError } from "../src/errors";
 
 /** MIME type → content: strings, base64 for images, JSON for Vega-Lite specs. */
 export type MimeBundle = Record<string, unknown>;
@@ -86,11 +88,22 @@ function send(writer: WriteDisplayData | null, content: DisplayContent, update: 
   else console.log(plainText(content.data));
 }
 
+/** A MIME bundle ({ "text/plain": "…", … }) and its metadata object. */
+function checkBundle(fn: string, bundle: unknown, metadata: unknown): void {
+  if (typeof bundle !== "object" || bundle === null || Array.isArray(bundle)) {
+    throw new InputError(fn, "bundle", 'a MIME bundle such as { "text/plain": "…" }', describe(bundle));
+  }
+  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
+    throw new InputError(fn, "metadata", "an object (per MIME type)", describe(metadata));
+  }
+}
+
 /**
  * Show one output holding every MIME type of `bundle` in the cell running now (plain Node:
  * print its text/plain). `metadata` is per MIME type, e.g. `{ "image/png": { width, height } }`.
  */
 export function displayBundle(bundle: MimeBundle, metadata: Record<string, unknown> = {}): void {
+  checkBundle("displayBundle", bundle, metadata);
   send(currentWriter(), { data: bundle, metadata }, false);
 }
 
@@ -108,6 +121,8 @@ export class DisplayHandle {
     id: string = newDisplayId(),
     private readonly printUpdates = true,
   ) {
+    checkString("DisplayHandle", "id", id);
+    if (typeof printUpdates !== "boolean") throw new InputError("DisplayHandle", "printUpdates", "true or false", describe(printUpdates));
     this.id = id;
     this.writer = currentWriter();
   }
@@ -119,6 +134,7 @@ export class DisplayHandle {
 
   /** Create the output (or, if it exists, replace its content). */
   display(bundle: MimeBundle, metadata: Record<string, unknown> = {}): void {
+    checkBundle("DisplayHandle.display", bundle, metadata);
     if (this.shown) return this.update(bundle, metadata);
     this.shown = true;
     send(this.writer, { data: bundle, metadata, transient: { display_id: this.id } }, false);
@@ -126,6 +142,7 @@ export class DisplayHandle {
 
   /** Replace the output's content in place (creates it first if needed). */
   update(bundle: MimeBundle, metadata: Record<string, unknown> = {}): void {
+    checkBundle("DisplayHandle.update", bundle, metadata);
     if (!this.shown) return this.display(bundle, metadata);
     if (!this.writer && !this.printUpdates) return;
     send(this.writer, { data: bundle, metadata, transient: { display_id: this.id } }, true);

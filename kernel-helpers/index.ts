@@ -10,7 +10,7 @@ export { displayBundle, DisplayHandle, inKernel, newDisplayId, setDisplayWriter 
 export type { MimeBundle, DisplayContent, WriteDisplayData } from "./display";
 export { installKernel, uninstallKernel, installNotebookImports, jupyterEnv, kernelSpec, kernelDir, KERNEL_NAME, KERNEL_DISPLAY_NAME } from "./kernel";
 export type { KernelSpec, KernelLocation, InstallResult } from "./kernel";
-export { checkLecture } from "./check";
+export { checkLecture, LectureMismatchError } from "./check";
 export { traceToText } from "./views";
 export type { TraceTextOptions } from "./views";
 export type { LectureCheck } from "./check";

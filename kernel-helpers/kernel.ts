@@ -13,6 +13,7 @@
  *   node --import tsx kernel-helpers/kernel.ts uninstall [--user]
  *   node --import tsx kernel-helpers/kernel.ts env                # `export JUPYTER_PATH=…` for a shell
  */
+import { checkString } from "../src/checks";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -73,6 +74,8 @@ export function projectJupyterDir(projectDir: string = projectRoot()): string {
  * runs Jupyter: `spawn("jupyter", args, { env: jupyterEnv() })`.
  */
 export function jupyterEnv(base: NodeJS.ProcessEnv = process.env, projectDir: string = projectRoot()): NodeJS.ProcessEnv {
+  if (typeof base !== "object" || base === null || Array.isArray(base)) throw new InputError("jupyterEnv", "base", "an environment object such as process.env", describe(base));
+  checkString("jupyterEnv", "projectDir", projectDir, "a folder path");
   const own = projectJupyterDir(projectDir);
   const rest = (base.JUPYTER_PATH ?? "").split(path.delimiter).filter((p) => p !== "" && path.resolve(p) !== own);
   // PYDEVD_DISABLE_FILE_VALIDATION only silences a debugger warning that python prints on start.
@@ -93,6 +96,7 @@ export function userJupyterDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The folder of the kernelspec: `<data dir>/kernels/dl-lessons`. */
 export function kernelDir(where: KernelLocation = {}): string {
+  checkLocation("kernelDir", where);
   const base = where.user ? userJupyterDir() : projectJupyterDir(where.projectDir ?? projectRoot());
   return path.join(base, "kernels", KERNEL_NAME);
 }
@@ -172,6 +176,7 @@ Module._load = function () {
  * kernelspec's folder `dir`.
  */
 export function kernelSpec(dir: string = kernelDir()): KernelSpec {
+  checkString("kernelSpec", "dir", dir, "a folder path");
   return {
     argv: [process.execPath, "--require", path.join(dir, PROTOCOL_FIXES_FILE), tslabBin(), "kernel", "--config-path", "{connection_file}"],
     display_name: KERNEL_DISPLAY_NAME,

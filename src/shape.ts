@@ -2,6 +2,7 @@
  * Shapes of row-major arrays: checking them, sizes and strides, broadcasting, reading nested
  * arrays, and printing a grid of values. The parts of `Tensor` that need no Tensor.
  */
+import { checkFits } from "./checks";
 import { describe, fmtShape, InputError } from "./errors";
 
 /** Nested arrays of numbers of any depth: `[[1, 2], [3, 4]]`. */
@@ -14,6 +15,7 @@ export function checkShape(fn: string, shape: unknown): number[] {
       throw new InputError(fn, "shape", "positive integer sizes", JSON.stringify(shape));
     }
   }
+  checkFits(fn, "shape", shape, fmtShape(shape));
   return [...shape];
 }
 

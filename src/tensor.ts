@@ -8,6 +8,7 @@
  */
 import { checkFinite, checkInt, checkNumber, describe, fmtShape, InputError, NonFiniteError } from "./errors";
 import { gemm } from "./linalg";
+import { checkArray, checkFits, checkFunction } from "./checks";
 import { Random, rng } from "./random";
 import { broadcastShapes, checkShape, formatGrid, parseNested, sizeOf, stridesOf, type NestedArray } from "./shape";
 
@@ -85,12 +86,14 @@ export class Tensor {
   /** 0, 1, …, n−1 as a vector. */
   static arange(n: number): Tensor {
     checkInt("Tensor.arange", "n", n);
+    checkFits("Tensor.arange", "n", [n]);
     return new Tensor(Float64Array.from({ length: n }, (_, i) => i), [n]);
   }
 
   /** The n×n identity matrix. */
   static eye(n: number): Tensor {
     checkInt("Tensor.eye", "n", n);
+    checkFits("Tensor.eye", "n", [n, n]);
     const t = Tensor.zeros([n, n]);
     for (let i = 0; i < n; i++) t.data[i * n + i] = 1;
     return t;
@@ -108,6 +111,8 @@ export class Tensor {
 
   /** The flat offset of an index, checked. */
   offset(index: readonly number[], fn = "Tensor.get"): number {
+    if (typeof fn !== "string") fn = "Tensor.offset";
+    checkArray(fn, "index", index, "an array of indices");
     if (index.length !== this.rank) {
       throw new InputError(fn, "index", `${this.rank} indices for shape ${fmtShape(this.shape)}`, `${index.length} (${fmtShape(index)})`);
     }
@@ -160,6 +165,7 @@ export class Tensor {
 
   /** Permute the axes; the default reverses them (the matrix transpose for 2-D). */
   transpose(perm?: readonly number[]): Tensor {
+    if (perm !== undefined && perm !== null) checkArray("Tensor.transpose", "perm", perm, `a permutation of 0..${this.rank - 1}`);
     const r = this.rank;
     const p = perm ? [...perm] : Array.from({ length: r }, (_, i) => r - 1 - i);
     const sorted = [...p].sort((a, b) => a - b);
@@ -192,6 +198,7 @@ export class Tensor {
 
   /** f applied to every value: a new tensor. */
   map(f: (v: number, i: number) => number): Tensor {
+    checkFunction("Tensor.map", "f", f);
     const out = new Float64Array(this.size);
     for (let i = 0; i < out.length; i++) out[i] = f(this.data[i], i);
     return new Tensor(out, this.shape);
@@ -199,6 +206,8 @@ export class Tensor {
 
   /** f applied pairwise, with broadcasting. */
   zip(other: Tensor | number, f: (a: number, b: number) => number, fn = "Tensor.zip"): Tensor {
+    if (typeof fn !== "string") fn = "Tensor.zip";
+    checkFunction(fn, "f", f);
     const b = typeof other === "number" ? Tensor.full([1], other) : other;
     if (!(b instanceof Tensor)) throw new InputError(fn, "b", "a Tensor or a number", describe(other));
     if (b.shape.length === this.shape.length && b.shape.every((d, i) => d === this.shape[i])) {
@@ -322,6 +331,8 @@ export class Tensor {
 
   /** A checked axis; negative counts from the end. */
   axis(fn: string, axis: number): number {
+    if (typeof fn !== "string") fn = "Tensor.axis";
+    if (typeof axis !== "number") throw new InputError(fn, "axis", `an axis in [${-this.rank}, ${this.rank - 1}]`, describe(axis));
     const ax = axis < 0 ? this.rank + axis : axis;
     if (!Number.isInteger(axis) || ax < 0 || ax >= this.rank) {
       throw new InputError(fn, "axis", `an axis in [${-this.rank}, ${this.rank - 1}] for shape ${fmtShape(this.shape)}`, String(axis));
@@ -381,6 +392,7 @@ export class Tensor {
 
   /** Rows start..end−1 along axis 0 (a copy): a mini-batch. */
   slice0(start: number, end: number): Tensor {
+    if (typeof start !== "number" || typeof end !== "number") throw new InputError("Tensor.slice0", "start/end", "two integers", `${describe(start)}, ${describe(end)}`);
     const n = this.shape[0];
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > n || start >= end) {
       throw new InputError("Tensor.slice0", "start/end", `0 <= start < end <= ${n}`, `start ${start}, end ${end}`);
@@ -404,12 +416,15 @@ export class Tensor {
 
   /** Row i along axis 0, without the first axis. */
   row(i: number): Tensor {
+    checkInt("Tensor.row", "i", i, 0);
     return this.slice0(i, i + 1).reshape(this.shape.length > 1 ? this.shape.slice(1) : [1]);
   }
 
   /** Stack equal-shaped tensors along a new first axis. */
   static stack(items: readonly Tensor[]): Tensor {
     if (!Array.isArray(items) || items.length === 0) throw new InputError("Tensor.stack", "items", "a non-empty array of tensors", describe(items));
+    if (!(items[0] instanceof Tensor)) throw new InputError("Tensor.stack", "items[0]", "a Tensor", describe(items[0]));
+    checkFits("Tensor.stack", "items", [items.length, items[0].size], `${items.length} × ${items[0].size}`);
     const s = items[0].shape;
     const out = new Float64Array(items.length * items[0].size);
     items.forEach((t, i) => {
@@ -461,6 +476,8 @@ export class Tensor {
    * named by their leading indices, numbers aligned with `digits` decimals.
    */
   toString(digits = 4): string {
+    checkInt("Tensor.toString", "digits", digits, 0);
+    if (digits > 20) throw new InputError("Tensor.toString", "digits", "an integer in [0, 20]", String(digits));
     return formatGrid(this.data, this.shape, digits);
   }
 }

@@ -10,7 +10,8 @@
  * epoch with the weights at that moment. The loop yields to the event loop every few
  * milliseconds, so that a Jupyter interrupt, an AbortSignal or a chart redraw can get in.
  */
-import { checkFinite, checkInt, describe, InputError, NonFiniteError } from "./errors";
+import { checkCount, checkFits } from "./checks";
+import { checkFinite, checkInt, describe, InputError, NonFiniteError, text } from "./errors";
 import { checkTargets, Network, type LossName, type Targets } from "./network";
 import type { Optimizer } from "./optim";
 import { batches } from "./data/batches";
@@ -155,11 +156,13 @@ export class DivergenceError extends Error {
     /** what was not finite, e.g. "dense_2.forward: … Infinity at flat index 3" */
     readonly detail: string,
   ) {
-    const rate = lr === null ? "" : ` with learning rate ${lr}`;
-    const kept = `${history.rows.length} finished epoch${history.rows.length === 1 ? "" : "s"} and ${history.batches.length} batch losses`;
+    const rate = typeof lr === "number" ? ` with learning rate ${lr}` : "";
+    const count = (a: unknown) => (Array.isArray(a) ? a.length : 0);
+    const epochs = count(history?.rows);
+    const kept = `${epochs} finished epoch${epochs === 1 ? "" : "s"} and ${count(history?.batches)} batch losses`;
     super(
-      `${fn}: training diverged at epoch ${epoch}, batch ${batch}${rate}: ${detail}. ` +
-        `Lower the learning rate${lr === null ? "" : ` (try ${lr / 10})`}; the history so far (${kept}) is in error.history`,
+      `${text(fn)}: training diverged at epoch ${text(epoch)}, batch ${text(batch)}${rate}: ${text(detail)}. ` +
+        `Lower the learning rate${typeof lr === "number" ? ` (try ${lr / 10})` : ""}; the history so far (${kept}) is in error.history`,
     );
     this.name = "DivergenceError";
   }
@@ -369,7 +372,8 @@ export function evaluate(net: Network, data: LabeledData, loss: LossName = "cros
  */
 export function confusionMatrix(pred: readonly number[], labels: readonly number[], k: number): number[][] {
   const fn = "confusionMatrix";
-  checkInt(fn, "k", k);
+  checkCount(fn, "k", k);
+  checkFits(fn, "k", [k, k], `${k} × ${k} cells`);
   for (const [arg, v] of [["pred", pred], ["labels", labels]] as const) {
     if (!Array.isArray(v) || v.length === 0) throw new InputError(fn, arg, "a non-empty array of class indices", describe(v));
     v.forEach((c: unknown, i: number) => {

@@ -1,5 +1,6 @@
 /** show's charts: a Vega-Lite spec as one output (spec + PNG + a line of text). */
 import type { VegaLiteSpec } from "../../src/charts/spec";
+import { describe, InputError } from "../../src/errors";
 import { renderPng } from "../render";
 import { text, type Opts, type ShowOutput } from "./options";
 
@@ -25,6 +26,7 @@ export function chartOutput(spec: VegaLiteSpec, o: Opts, rich: boolean): ShowOut
 
 /** One line that says what a chart shows: its title, its marks and how many data rows it holds. */
 export function describeSpec(spec: VegaLiteSpec): string {
+  if (typeof spec !== "object" || spec === null) throw new InputError("describeSpec", "spec", "a Vega-Lite spec", describe(spec));
   const s = spec as unknown as Record<string, unknown>;
   const title = titleText(s.title);
   const marks = new Set<string>();

@@ -3,6 +3,7 @@
  * points that dispatch on a trace's kind: `traceToText` and `traceHtml`. A new trace kind
  * added to src/trace.ts does not compile until it has an entry in VIEWS.
  */
+import { optionsOf } from "../../src/checks";
 import { checkInt, describe, InputError } from "../../src/errors";
 import { isTrace, TRACE_KINDS, type BackwardStep, type Trace } from "../../src/trace";
 import { backwardStepView, backwardView } from "./backward";
@@ -32,7 +33,7 @@ function viewOf(t: Trace | BackwardStep): View<Trace | BackwardStep> {
 /** A trace as readable text: each step's formula and the numbers it used (cut to a few rows and windows). */
 export function traceToText(trace: Trace | BackwardStep, opts: TraceTextOptions = {}): string {
   if (!isTrace(trace) && !isBackwardStep(trace)) throw new InputError("traceToText", "trace", `a trace (${TRACE_KINDS.join(", ")}) or a backward step`, describe(trace));
-  if (opts === null || typeof opts !== "object") throw new InputError("traceToText", "opts", "an options object", describe(opts));
+  opts = optionsOf("traceToText", "opts", opts);
   const o: TextOpts = { digits: opts.digits ?? 4, maxRows: opts.maxRows ?? 4, maxCols: opts.maxCols ?? 8, maxWindows: opts.maxWindows ?? 6 };
   for (const k of ["digits", "maxRows", "maxCols", "maxWindows"] as const) checkInt("traceToText", `opts.${k}`, o[k], k === "digits" ? 0 : 1);
   return viewOf(trace).text(trace, o).join("\n");

@@ -3,6 +3,7 @@
  * arguments (sizes from windows.ts, with the formula filled in when they do not fit), padding.
  * Notation: see src/layers/conv.ts.
  */
+import { checkFits, optionsOf } from "../checks";
 import { checkInt, describe, InputError } from "../errors";
 import { checkTensor, checkTensorFinite, Tensor } from "../tensor";
 import { checkRounding, outputSize, type Rounding } from "./windows";
@@ -66,9 +67,7 @@ export interface ConvSizes {
 }
 
 export function readOptions(fn: string, opts: unknown): { S: number; P: number; R: Rounding } {
-  if (opts === undefined) return { S: 1, P: 0, R: "exact" };
-  if (typeof opts !== "object" || opts === null) throw new InputError(fn, "opts", "an object { stride?, pad?, rounding? }", describe(opts));
-  const { stride = 1, pad = 0, rounding = "exact" } = opts as Conv2DOptions;
+  const { stride = 1, pad = 0, rounding = "exact" } = optionsOf(fn, "opts", opts as Conv2DOptions | null | undefined);
   checkInt(fn, "stride", stride, 1);
   checkInt(fn, "pad", pad, 0);
   checkRounding(fn, rounding);
@@ -109,6 +108,7 @@ export function checkBackward(fn: string, dout: unknown, cache: unknown): ConvSi
 export function zeroPad(x: Tensor, pad: number): Tensor {
   checkTensor("zeroPad", "x", x, ["N", "H", "W", "C"]);
   checkInt("zeroPad", "pad", pad, 0);
+  checkFits("zeroPad", "pad", [x.shape[0], x.shape[1] + 2 * pad, x.shape[2] + 2 * pad, x.shape[3]], "N × (H + 2P) × (W + 2P) × C");
   const [N, H, W, C] = x.shape;
   return new Tensor(padRaw(x.data, N, H, W, C, pad), [N, H + 2 * pad, W + 2 * pad, C]);
 }

@@ -21,6 +21,7 @@
  * is, never flipped:
  *   out[n, i, j, f] = b[f] + Σ_{di, dj, c} xp[n, i·S + di, j·S + dj, c] · w[di, dj, c, f]
  */
+import { checkFits, optionsOf } from "../checks";
 import { checkInt, describe, fmtShape, InputError } from "../errors";
 import { Random } from "../random";
 import { checkTensor, checkTensorFinite, Tensor } from "../tensor";
@@ -130,6 +131,7 @@ export class Conv2D implements Layer {
     checkInt(fn, "kernelSize", KW);
     checkInt(fn, "stride", stride);
     checkInt(fn, "pad", pad, 0);
+    checkFits(fn, "filters", [KH, KW, inChannels, filters], "KH × KW × inChannels × filters");
     checkRounding(fn, rounding);
     if (!Number.isInteger(seed)) throw new InputError(fn, "seed", "an integer", describe(seed));
     if (impl !== "naive" && impl !== "im2col") throw new InputError(fn, "impl", '"naive" or "im2col"', describe(impl));

@@ -13,6 +13,7 @@
  * The lecture (and Nielsen) write one example as a column, z = W x + b with W [M, D]; the
  * batched row form here is the same computation transposed, as in TensorFlow.js and Keras.
  */
+import { checkFits } from "../checks";
 import { gemm } from "../linalg";
 import { checkFinite, checkInt, describe, fmtShape, InputError } from "../errors";
 import { Random, rng } from "../random";
@@ -103,6 +104,7 @@ export function initWeights(inDim: number, outDim: number, init: DenseInit = "xa
   const fn = "initWeights";
   checkInt(fn, "inDim", inDim);
   checkInt(fn, "outDim", outDim);
+  checkFits(fn, "outDim", [inDim, outDim], "inDim × outDim");
   if (!(typeof seed === "number" && Number.isInteger(seed)) && !(seed instanceof Random)) {
     throw new InputError(fn, "seed", "an integer or a Random", describe(seed));
   }
@@ -148,6 +150,7 @@ export class Dense implements Layer {
   constructor(inDim: number, outDim: number, opts: DenseOptions = {}) {
     checkInt("Dense", "inDim", inDim);
     checkInt("Dense", "outDim", outDim);
+    checkFits("Dense", "outDim", [inDim, outDim], "inDim × outDim");
     if (opts === null || typeof opts !== "object") throw new InputError("Dense", "opts", "an options object", describe(opts));
     this.inDim = inDim;
     this.outDim = outDim;

@@ -8,7 +8,8 @@
  *   H' = ⌊(H + 2P − K)/S⌋ + 1          otherwise (rounding "floor": the last rows that cannot
  *                                      fill a window are left out)
  */
-import { describe, InputError } from "../errors";
+import { checkString } from "../checks";
+import { checkInt, describe, InputError } from "../errors";
 import type { Tensor } from "../tensor";
 
 /** How an output size that does not come out whole is treated: "exact" refuses it, "floor" drops the rest. */
@@ -44,7 +45,14 @@ export interface SizeFormula {
  * `kernelName` the window's size symbol (default "K" + axis).
  */
 export function sizeFormula(axis: "H" | "W", a: WindowAxis, kernelName = `K${axis}`): SizeFormula {
+  if (axis !== "H" && axis !== "W") throw new InputError("sizeFormula", "axis", '"H" or "W"', describe(axis));
+  if (typeof a !== "object" || a === null) throw new InputError("sizeFormula", "a", "{ size, kernel, stride, pad? }", describe(a));
+  checkString("sizeFormula", "kernelName", kernelName);
   const { size, kernel, stride } = a;
+  checkInt("sizeFormula", "a.size", size);
+  checkInt("sizeFormula", "a.kernel", kernel);
+  checkInt("sizeFormula", "a.stride", stride);
+  if (a.pad !== undefined) checkInt("sizeFormula", "a.pad", a.pad, 0);
   const padded = a.pad === undefined ? size : size + 2 * a.pad;
   const span = padded - kernel;
   const floored = span % stride !== 0;

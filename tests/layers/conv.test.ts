@@ -433,7 +433,8 @@ test("bad input throws InputError naming the function and the argument", () => {
     throwsInputError(() => forward(Tensor.randn([6, 6, 1], 1), w, b), fn, "x"); // rank 3
     throwsInputError(() => forward(Tensor.randn([1, 2, 2, 1], 1), w, b), fn, "w", "2 + 2·0 = 2"); // window bigger than the padded input
     throwsInputError(() => forward(x, w, Tensor.zeros([3])), fn, "b");
-    throwsInputError(() => forward(x, w, b, null as never), fn, "opts");
+    throwsInputError(() => forward(x, w, b, 5 as never), fn, "opts");
+    assert.deepEqual(forward(x, w, b, null as never).out.data, forward(x, w, b).out.data); // null options: the defaults
     const { cache } = forward(x, w, b);
     const bfn = impl === "naive" ? "conv2dBackwardNaive" : "conv2dBackwardIm2col";
     throwsInputError(() => backward(Tensor.randn([1, 4, 4, 3], 1), cache), bfn, "dout");
