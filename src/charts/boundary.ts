@@ -3,6 +3,7 @@
  * decision boundary is where it crosses ½) with the data points on top, coloured by their label
  * (chapter 5: XOR solved from scratch).
  */
+import { optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import { Tensor } from "../tensor";
 import { cellRects } from "./cells";
@@ -43,6 +44,7 @@ export function decisionBoundary(
   options: DecisionBoundaryOptions = {},
 ): VegaLiteSpec {
   const fn = "decisionBoundary";
+  options = optionsOf(fn, "options", options);
   checkCommon(fn, options);
   if (typeof prob !== "function") throw new InputError(fn, "prob", "a function (points [N, 2]) => probabilities", describe(prob));
   if (!isRecord(data) || !(data.x instanceof Tensor) || data.x.rank !== 2 || data.x.shape[1] !== 2) {

@@ -28,6 +28,7 @@ interface NeuronRow {
  */
 export function neuronNotes(diagram: VegaLiteSpec, notes: readonly (readonly number[] | Tensor | null)[], options: NeuronNotesOptions = {}): VegaLiteSpec {
   const fn = "neuronNotes";
+  if (!isRecord(diagram)) throw new InputError(fn, "diagram", "a spec made by networkDiagram", describe(diagram));
   const spec = structuredClone(diagram) as unknown as Record<string, unknown>;
   const layers = spec.layer;
   const neuronView = Array.isArray(layers)
