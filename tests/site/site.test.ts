@@ -20,7 +20,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { installKernel, installNotebookImports } from "../../kernel-helpers/kernel";
 import { buildDist } from "../../kernel-helpers/lessons";
 import { EXECUTED_DIR, PROJECT_ROOT, executeNotebooks, freshExecutedCopy, listLessons } from "../../kernel-helpers/run";
-import { buildSite, type SiteResult } from "../../kernel-helpers/site";
+import { buildSite, type SiteResult } from "../../kernel-helpers/tools/site";
 
 const LESSONS = listLessons();
 const fixtureMode = LESSONS.length === 0;

@@ -1,0 +1,41 @@
+// dl-lessons site: draw each chart's Vega or Vega-Lite spec with vega-embed over its PNG (the PNG
+// stays when this fails or scripts are off). Runs under the page's Content-Security-Policy: no
+// eval, so vega evaluates expressions with its interpreter (ast: true + vega.expressionInterpreter).
+// Charts wider than their column are scaled down to fit it by site.css (nothing is cut off).
+(function () {
+  "use strict";
+  var figures = Array.prototype.slice.call(document.querySelectorAll("figure.chart[data-mode]"));
+  if (typeof vegaEmbed !== "function" || typeof vega === "undefined" || typeof vega.expressionInterpreter !== "function") {
+    figures.forEach(function (fig) { fig.classList.add("embed-failed"); });
+    if (figures.length) console.error("vega-embed did not load: charts stay as images");
+    return;
+  }
+  figures.forEach(function (fig) {
+    var holder = fig.querySelector("script.chart-spec");
+    var view = fig.querySelector(".chart-view");
+    var mode = fig.getAttribute("data-mode");
+    var spec;
+    try {
+      if (!holder || !view || (mode !== "vega" && mode !== "vega-lite")) throw new Error("not a chart of this site");
+      spec = JSON.parse(holder.textContent);
+    } catch (err) {
+      fig.classList.add("embed-failed");
+      console.error("chart " + fig.id + " has no usable spec: " + err);
+      return;
+    }
+    var big = JSON.stringify(spec).length > 200000;
+    vegaEmbed(view, spec, {
+      mode: mode,
+      renderer: big ? "canvas" : "svg",
+      ast: true,
+      expr: vega.expressionInterpreter,
+      actions: { export: true, source: false, compiled: false, editor: false },
+      downloadFileName: fig.id
+    }).then(function () {
+      fig.classList.add("embedded");
+    }).catch(function (err) {
+      fig.classList.add("embed-failed");
+      console.error("chart " + fig.id + " could not be drawn: " + err);
+    });
+  });
+})();
