@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var figures = Array.prototype.slice.call(document.querySelectorAll("figure.chart[data-mode]"));
-  if (typeof vegaEmbed !== "function" || typeof vega === "undefined" || typeof vega.expressionInterpreter !== "function") {
+  if (typeof vegaEmbed !== "function" || typeof vega === "undefined" || !vega.expressionInterpreter) {
     figures.forEach(function (fig) { fig.classList.add("embed-failed"); });
     if (figures.length) console.error("vega-embed did not load: charts stay as images");
     return;
