@@ -34,7 +34,7 @@ export function specProblems(spec: unknown): string[] {
     if (v && typeof v === "object") {
       for (const [k, x] of Object.entries(v)) {
         const here = at ? `${at}.${k}` : k;
-        if (at === "" && k === "$schema") continue; // names the format; vega-embed never fetches it
+        if (k === "$schema") continue; // names the format; vega-embed never fetches it
         if (k === "url" && x !== undefined && x !== null) found.push(`${here} = ${JSON.stringify(x).slice(0, 80)} (data from an address: the site loads nothing)`);
         else if (at === "usermeta" && k === "embedOptions") found.push(`${here} (options for vega-embed come from the site, not the spec)`);
         else walk(x, here, depth + 1);
