@@ -3,7 +3,8 @@
  * over http://127.0.0.1 and opened as file://, with every request to another host blocked. For
  * each page: no console error, no request leaves the machine, every chart is drawn by vega-embed
  * (an svg/canvas of non-zero size, or else its PNG), every image loads, the math is KaTeX with its
- * fonts, the code is highlighted; prev/next lead from the index through every lesson and back. A
+ * fonts, the code is highlighted, every chart fits its column at a 1280 px viewport (no part beyond
+ * it, none hidden in a scroll box); prev/next lead from the index through every lesson and back. A
  * screenshot of each page goes to test-artifacts/site/.
  *
  * The site is built from the executed lessons of build/executed/ when tests/notebooks/lessons.test.ts
@@ -74,7 +75,7 @@ after(async () => {
 
 /** A fresh page whose requests to anything but this site are blocked and recorded, with its console errors. */
 async function openPage(mode: "http" | "file"): Promise<{ page: Page; errors: string[]; blocked: string[]; url: (file: string) => string }> {
-  const context = await browser.newContext({ viewport: { width: 1180, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
   const blocked: string[] = [];
@@ -100,7 +101,7 @@ async function openPage(mode: "http" | "file"): Promise<{ page: Page; errors: st
 }
 
 interface PageReport {
-  charts: { id: string; embedded: boolean; view: { w: number; h: number } | null; pngWidth: number }[];
+  charts: { id: string; embedded: boolean; view: { w: number; h: number } | null; pngWidth: number; overflow: number; hidden: number }[];
   images: { src: string; ok: boolean }[];
   katex: number;
   katexFontLoaded: boolean;
@@ -118,11 +119,20 @@ async function inspect(page: Page): Promise<PageReport> {
   );
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   return page.evaluate(() => {
+    // the column: main's content box
+    const main = document.querySelector("main")!;
+    const columnRight = main.getBoundingClientRect().right - parseFloat(getComputedStyle(main).paddingRight);
     const charts = Array.from(document.querySelectorAll("figure.chart")).map((f) => {
       const view = f.querySelector(".chart-view svg, .chart-view canvas");
       const r = view?.getBoundingClientRect();
       const img = f.querySelector("img.chart-fallback") as HTMLImageElement | null;
-      return { id: f.id, embedded: f.classList.contains("embedded"), view: r ? { w: r.width, h: r.height } : null, pngWidth: img?.naturalWidth ?? 0 };
+      const drawn = (r && r.width > 0 ? r : img?.getBoundingClientRect()) ?? f.getBoundingClientRect();
+      return {
+        id: f.id, embedded: f.classList.contains("embedded"), view: r ? { w: r.width, h: r.height } : null, pngWidth: img?.naturalWidth ?? 0,
+        // px of the drawing beyond the column's right edge, and px hidden in a scroll box
+        overflow: Math.max(0, drawn.right - columnRight, f.getBoundingClientRect().right - columnRight),
+        hidden: f.scrollWidth - f.clientWidth,
+      };
     });
     const images = Array.from(document.querySelectorAll("main img:not(.chart-fallback)")).map((el) => {
       const img = el as HTMLImageElement;
@@ -142,6 +152,10 @@ async function inspect(page: Page): Promise<PageReport> {
     };
   });
 }
+
+test("the lessons hold nothing the site refuses or removes (no unsafe HTML, images or specs)", () => {
+  assert.deepEqual(site.problems, []);
+});
 
 for (const mode of ["http", "file"] as const) {
   describe(`site over ${mode}://`, () => {
@@ -163,6 +177,7 @@ for (const mode of ["http", "file"] as const) {
             const drawn = c.embedded && c.view !== null && c.view.w > 0 && c.view.h > 0;
             assert.ok(drawn || c.pngWidth > 0, `${c.id} shows (vega-embed view ${JSON.stringify(c.view)}, PNG width ${c.pngWidth})`);
             assert.ok(c.embedded, `${c.id} is interactive (vega-embed drew it)`);
+            assert.ok(c.overflow <= 1 && c.hidden <= 1, `${c.id} fits its column at 1280 px (${c.overflow.toFixed(0)} px beyond it, ${c.hidden} px hidden)`);
           }
           for (const img of r.images) assert.ok(img.ok, `image ${img.src} loaded`);
           if (r.katex > 0) assert.ok(r.katexFontLoaded, "KaTeX's fonts load from the site");
