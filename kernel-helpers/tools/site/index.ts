@@ -17,6 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputError, describe } from "../../../src/errors";
 import { renderLesson, type SitePage } from "./lesson";
+import { resetMath } from "./markdown";
 import { SCRIPTS, indexHtml, pageHtml } from "./page";
 
 export { firstSentence, plainText } from "./markdown";
@@ -89,6 +90,7 @@ export function buildSite(executedNotebooks: string[], outDir = "site", options:
   const at = options.generatedAt ?? new Date();
 
   // 1. Render every page in memory, collecting problems, so a broken lesson writes nothing.
+  resetMath();
   const problems: string[] = [];
   const refused: string[] = [];
   const files = new Map<string, string | Buffer>(); // site-relative path → content

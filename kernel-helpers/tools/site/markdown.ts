@@ -5,6 +5,7 @@
  * it returns has been through the shared sanitizer; what that removed is reported in `ctx.refused`.
  */
 import { Marked, type Tokens, type TokenizerAndRendererExtension } from "marked";
+import { randomBytes } from "node:crypto";
 import hljs from "highlight.js";
 import { esc } from "../../shared/text";
 import { sanitizeHtml } from "../../shared/sanitize";
@@ -16,11 +17,31 @@ interface KatexOptions { displayMode: boolean; throwOnError: boolean; strict: "i
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const katex = require("katex") as { renderToString(tex: string, options: KatexOptions): string };
 
+/**
+ * Math goes around the sanitizer: renderMath leaves a placeholder (a random word of this build)
+ * and `clean` puts KaTeX's HTML back after sanitizing. KaTeX escapes the TeX it is given and, with
+ * trust off, makes no links, styles or classes from it; its thousands of small styled spans made
+ * sanitizing most of a page's cost.
+ */
+const NONCE = randomBytes(6).toString("hex");
+const MATH_MARK = new RegExp(`dlmath${NONCE}x(\\d+)x`, "g");
+const mathStore: string[] = [];
+
+/** Forget the math of an earlier build. */
+export function resetMath(): void {
+  mathStore.length = 0;
+}
+
+/** `html` with the math placeholders replaced by KaTeX's HTML. */
+export function restoreMath(html: string): string {
+  return html.replace(MATH_MARK, (m, i: string) => mathStore[Number(i)] ?? m);
+}
+
 /** HTML from a notebook made safe; anything removed is reported for `ctx.where`. */
 export function clean(html: string, ctx: PageContext): string {
   const r = sanitizeHtml(html);
   if (r.removed.length > 0) ctx.refused.push(`${ctx.where}: unsafe HTML removed: ${r.removed.join(", ")}`);
-  return r.html;
+  return restoreMath(r.html);
 }
 
 export function renderMath(tex: string, displayMode: boolean, ctx: PageContext): string {
@@ -28,7 +49,9 @@ export function renderMath(tex: string, displayMode: boolean, ctx: PageContext):
   try {
     // trust: false keeps \href{javascript:…}, \url and \includegraphics out; maxExpand stops macro bombs
     const html = katex.renderToString(tex, { displayMode, throwOnError: true, strict: "ignore", output: "htmlAndMathml", trust: false, maxExpand: 1000 });
-    return displayMode ? `<div class="math-display">${html}</div>` : html;
+    mathStore.push(html);
+    // a block of its own stays a block for the HTML parser inside the sanitizer
+    return displayMode ? `<div class="math-display">dlmath${NONCE}x${mathStore.length - 1}x</div>` : `dlmath${NONCE}x${mathStore.length - 1}x`;
   } catch (e) {
     ctx.problems.push(`${ctx.where}: math does not render (${(e as Error).message.split("\n")[0]}): ${displayMode ? "$$" : "$"}${tex}${displayMode ? "$$" : "$"}`);
     return `<code class="math-error">${esc(tex)}</code>`;

@@ -7,7 +7,7 @@ import { esc, stripAnsi } from "../../shared/text";
 import { joinText, type NbOutput, type PageContext } from "./notebook";
 import { CHART_MIMES, chartFigure } from "./charts";
 import { imageTag } from "./images";
-import { clean, renderMarkdown, renderMath } from "./markdown";
+import { clean, renderMarkdown, renderMath, restoreMath } from "./markdown";
 
 export function renderOutputs(outputs: NbOutput[], ctx: PageContext, nextChart: () => number): string {
   const html: string[] = [];
@@ -56,7 +56,7 @@ function renderBundle(data: Record<string, unknown>, meta: Record<string, unknow
   if (isText(data["text/markdown"])) return `<div class="output markdown">${renderMarkdown(joinText(data["text/markdown"]), ctx)}</div>`;
   if (isText(data["text/latex"])) {
     const tex = joinText(data["text/latex"]).trim().replace(/^\$\$?|\$\$?$/g, "");
-    return `<div class="output latex">${renderMath(tex, true, ctx)}</div>`;
+    return `<div class="output latex">${restoreMath(renderMath(tex, true, ctx))}</div>`;
   }
   if (text) return `<pre class="output text">${esc(text)}</pre>`;
   return "";
