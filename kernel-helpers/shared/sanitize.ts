@@ -10,8 +10,8 @@
  *   const { html, removed } = sanitizeHtml(studentHtml);
  *   removed   // ["<script>", "onerror on <img>", …]: what was taken out, for the build's problems
  */
-import createDOMPurify, { type Config, type DOMPurify } from "dompurify";
-import { JSDOM } from "jsdom";
+import type createDOMPurifyType from "dompurify";
+import type { Config, DOMPurify } from "dompurify";
 import { InputError, describe } from "../../src/errors";
 
 export interface SanitizeResult {
@@ -58,6 +58,11 @@ function tagOf(node: Element): string {
 }
 
 function makePurifier(): DOMPurify {
+  // loaded on first use: jsdom takes a noticeable moment to load, and most commands never sanitize
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { JSDOM } = require("jsdom") as typeof import("jsdom");
+  const createDOMPurify = require("dompurify") as typeof createDOMPurifyType;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const window = new JSDOM("").window;
   const p = createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]);
   // set once: parsing the configuration on every call costs more than small inputs do

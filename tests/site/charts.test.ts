@@ -103,7 +103,7 @@ describe("charts in the site at 1280 px", () => {
       assert.deepEqual(m.charts.map((c) => c.embedded), [true, true, true, true, false], JSON.stringify(r.errors));
       assert.deepEqual(m.charts.map((c) => c.tag), ["svg", "svg", "CANVAS", "svg", "IMG"].map((t) => t === "svg" ? "svg" : t));
       const colWidth = m.column.right - m.column.left;
-      console.log(`# column ${colWidth.toFixed(0)} px at a 1280 px viewport; charts drawn ${m.charts.map((c) => `${c.id} ${c.width.toFixed(0)}×${c.height.toFixed(0)}`).join(", ")}`);
+      console.log(`charts: column ${colWidth.toFixed(0)} px at a 1280 px viewport; charts drawn ${m.charts.map((c) => `${c.id} ${c.width.toFixed(0)}×${c.height.toFixed(0)}`).join(", ")}`);
       for (const c of m.charts) {
         assert.ok(c.left >= m.column.left - 1 && c.right <= m.column.right + 1, `${c.id} (${c.left}–${c.right}) inside the column (${m.column.left}–${m.column.right})`);
         assert.ok(c.figRight <= m.column.right + 1, `${c.id}: its figure inside the column`);

@@ -15,6 +15,7 @@ import * as path from "node:path";
 import type { Browser } from "playwright-core";
 import { buildSite, type SiteResult } from "../../kernel-helpers/tools/site";
 import { sanitizeHtml } from "../../kernel-helpers/shared/sanitize";
+import { InputError } from "../../src/errors";
 import { launch, openPage, serve, type Served } from "./browser";
 
 const EVIL = "evil.example";
@@ -161,7 +162,7 @@ describe("a hostile notebook", () => {
     }
   });
 
-  after(() => console.log(`# hostile notebook: ${blocked} of ${VECTORS.length} attack vectors blocked`));
+  after(() => console.log(`hostile notebook: ${blocked} of ${VECTORS.length} attack vectors blocked`));
 });
 
 describe("the hostile site in Chromium", () => {
@@ -212,7 +213,9 @@ describe("the hostile site in Chromium", () => {
       }
     });
   }
+});
 
+describe("sanitizeHtml (kernel-helpers/shared/sanitize.ts, shared with the grader)", () => {
   test("sanitizeHtml keeps KaTeX, tables, highlighted code and safe links as they are", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const katex = require("katex") as { renderToString(t: string, o: object): string };
@@ -220,5 +223,12 @@ describe("the hostile site in Chromium", () => {
     assert.deepEqual(sanitizeHtml(k), { html: k, removed: [] });
     const safe = '<table><caption>W</caption><tbody><tr><td style="background:#eef;padding:2px" colspan="2"><b>1</b></td></tr></tbody></table><span class="hljs-keyword">const</span><a href="#top">top</a><a href="02-next.html">next</a>';
     assert.deepEqual(sanitizeHtml(safe), { html: safe, removed: [] });
+  });
+
+  test("names what it removed; refuses what is not a string", () => {
+    const r = sanitizeHtml('<p onclick="x()">a</p><script>b</script><a href="javascript:c">d</a>');
+    assert.equal(r.html, "<p>a</p><a>d</a>");
+    assert.deepEqual(r.removed.sort(), ['<script>', 'href="javascript:c" on <a>', "onclick on <p>"].sort());
+    assert.throws(() => sanitizeHtml(null as unknown as string), (e: unknown) => e instanceof InputError && /sanitizeHtml.*html/.test((e as Error).message));
   });
 });
