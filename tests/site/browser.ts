@@ -49,11 +49,12 @@ export interface Recorded {
   requests: string[];
   /** requests to anything but `base` (and data:), aborted */
   offsite: string[];
+  /** console errors, page errors, failed requests and HTTP errors of the site */
   errors: string[];
   close(): Promise<void>;
 }
 
-/** A fresh page at `width`×900 that records what it loads. */
+/** A fresh page at `width`×900 that records what it loads; `base` is the site's http:// or file:// folder URL. */
 export async function openPage(browser: Browser, base: string, width = 1280): Promise<Recorded> {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await context.newPage();
@@ -71,5 +72,11 @@ export async function openPage(browser: Browser, base: string, width = 1280): Pr
     if (m.type() === "error") errors.push(`console: ${m.text()}`);
   });
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => {
+    if (r.url().startsWith(base)) errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ""}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   return { page, requests, offsite, errors, close: () => context.close() };
 }
