@@ -5,7 +5,8 @@
  * slider works through vega-embed: dragging the slider with the mouse changes the chart.
  * Decision (issue 11): a chart wider than its column is scaled down to the column's width, not put
  * in a scroll box: the whole chart stays visible at once (and in print), with no hidden part that
- * needs a cue; the cost is smaller text on the widest charts.
+ * needs a cue; the cost is smaller text on the widest charts, so a scaled chart has a button that
+ * shows it at full size in a scroll box (a shadow at its edge) and back.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -116,6 +117,27 @@ describe("charts in the site at 1280 px", () => {
       for (const c of wide) assert.ok(c.width >= c.figWidth - 40 && c.width < c.attrWidth, `${c.id} scaled to fill its box (${c.width} of ${c.figWidth}, drawn at ${c.attrWidth})`);
       assert.ok(m.charts[3].width < colWidth * 0.7, "a narrow chart keeps its own size");
       assert.deepEqual(r.offsite, []);
+    } finally {
+      await r.close();
+    }
+  });
+
+  test("a scaled chart offers its full size (then it scrolls sideways) and back; a chart that fits offers nothing", async () => {
+    const r = await openPage(browser, served.base, 1280);
+    try {
+      await r.page.goto(served.base + "01-charts.html");
+      await r.page.waitForFunction(() => Array.from(document.querySelectorAll("figure.chart[data-mode]")).every((f) => f.classList.contains("embedded")), null, { timeout: 60_000 });
+      const buttons = await r.page.$$eval("figure.chart", (fs) => fs.map((f) => f.querySelector("button.chart-size")?.textContent ?? null));
+      assert.match(buttons[0] ?? "", /^Shown at 5\d %/, "the 1600 px chart is shown at about 58 %");
+      assert.equal(buttons[3], null, "the slider chart fits as it is");
+      const state = () => r.page.$eval("#chart-1", (f) => ({ hidden: f.scrollWidth - f.clientWidth, width: f.querySelector("svg.marks")!.getBoundingClientRect().width }));
+      await r.page.click("#chart-1 button.chart-size");
+      const full = await state();
+      assert.ok(full.width >= 1599 && full.hidden > 500, `full size: ${JSON.stringify(full)}`);
+      await r.page.click("#chart-1 button.chart-size");
+      const fit = await state();
+      assert.ok(fit.hidden <= 1 && fit.width < 1000, `fitted again: ${JSON.stringify(fit)}`);
+      assert.deepEqual(r.errors, []);
     } finally {
       await r.close();
     }

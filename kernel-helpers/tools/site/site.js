@@ -1,9 +1,28 @@
 // dl-lessons site: draw each chart's Vega or Vega-Lite spec with vega-embed over its PNG (the PNG
 // stays when this fails or scripts are off). Runs under the page's Content-Security-Policy: no
 // eval, so vega evaluates expressions with its interpreter (ast: true + vega.expressionInterpreter).
-// Charts wider than their column are scaled down to fit it by site.css (nothing is cut off).
+// Charts wider than their column are scaled down to fit it by site.css (nothing is cut off); such a
+// chart gets a button to see it at full size in a scroll box, and back.
 (function () {
   "use strict";
+  function offerFullSize(fig) {
+    var d = fig.querySelector(".chart-view svg.marks, .chart-view canvas.marks");
+    if (!d) return;
+    var natural = d.tagName.toLowerCase() === "svg" ? Number(d.getAttribute("width")) : d.width / (window.devicePixelRatio || 1);
+    var shown = d.getBoundingClientRect().width;
+    if (!(natural > shown + 1)) return;
+    var fit = "Shown at " + Math.round((100 * shown) / natural) + " %: see it full size \u2194";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "chart-size";
+    button.textContent = fit;
+    button.addEventListener("click", function () {
+      var full = fig.classList.toggle("full-size");
+      button.textContent = full ? "Full size (scroll sideways): fit it to the column" : fit;
+    });
+    fig.insertBefore(button, fig.firstChild);
+  }
+
   var figures = Array.prototype.slice.call(document.querySelectorAll("figure.chart[data-mode]"));
   if (typeof vegaEmbed !== "function" || typeof vega === "undefined" || !vega.expressionInterpreter) {
     figures.forEach(function (fig) { fig.classList.add("embed-failed"); });
@@ -33,6 +52,7 @@
       downloadFileName: fig.id
     }).then(function () {
       fig.classList.add("embedded");
+      offerFullSize(fig);
     }).catch(function (err) {
       fig.classList.add("embed-failed");
       console.error("chart " + fig.id + " could not be drawn: " + err);
