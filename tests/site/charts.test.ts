@@ -15,7 +15,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Browser } from "playwright-core";
 import { buildSite } from "../../kernel-helpers/tools/site";
-import { launch, openPage, serve, type Served } from "./browser";
+import { launch, openPage, serve, type Recorded, type Served } from "./browser";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dl-site-charts-"));
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -75,99 +75,91 @@ describe("charts in the site at 1280 px", () => {
     await served?.close();
   });
 
-  test("no chart overflows its column (measured in the browser)", async () => {
+  /** Run `body` on the charts page at 1280 px once every chart is drawn (or has failed). */
+  async function onChartsPage(body: (r: Recorded) => Promise<void>): Promise<void> {
     const r = await openPage(browser, served.base, 1280);
     try {
       await r.page.goto(served.base + "01-charts.html");
       await r.page.waitForFunction(() => Array.from(document.querySelectorAll("figure.chart[data-mode]")).every((f) => f.classList.contains("embedded") || f.classList.contains("embed-failed")), null, { timeout: 60_000 });
-      const m = await r.page.evaluate(() => {
-        const main = document.querySelector("main")!;
-        const cs = getComputedStyle(main);
-        const box = main.getBoundingClientRect();
-        const column = { left: box.left + parseFloat(cs.paddingLeft), right: box.right - parseFloat(cs.paddingRight) };
-        return {
-          column,
-          charts: Array.from(document.querySelectorAll("figure.chart")).map((f) => {
-            const drawing = (f.querySelector(".chart-view svg.marks, .chart-view canvas.marks") ?? f.querySelector("img.chart-fallback")) as HTMLElement | null;
-            const d = drawing?.getBoundingClientRect();
-            const fig = f.getBoundingClientRect();
-            return {
-              id: f.id, embedded: f.classList.contains("embedded"), tag: drawing?.tagName ?? null,
-              left: d?.left ?? NaN, right: d?.right ?? NaN, width: d?.width ?? NaN, height: d?.height ?? NaN,
-              figRight: fig.right, figWidth: fig.width, scroll: f.scrollWidth - f.clientWidth,
-              attrWidth: Number(drawing?.getAttribute("width") ?? NaN),
-            };
-          }),
-        };
-      });
-      assert.equal(m.charts.length, 5);
-      assert.deepEqual(m.charts.map((c) => c.embedded), [true, true, true, true, false], JSON.stringify(r.errors));
-      assert.deepEqual(m.charts.map((c) => c.tag), ["svg", "svg", "CANVAS", "svg", "IMG"].map((t) => t === "svg" ? "svg" : t));
-      const colWidth = m.column.right - m.column.left;
-      console.log(`charts: column ${colWidth.toFixed(0)} px at a 1280 px viewport; charts drawn ${m.charts.map((c) => `${c.id} ${c.width.toFixed(0)}×${c.height.toFixed(0)}`).join(", ")}`);
-      for (const c of m.charts) {
-        assert.ok(c.left >= m.column.left - 1 && c.right <= m.column.right + 1, `${c.id} (${c.left}–${c.right}) inside the column (${m.column.left}–${m.column.right})`);
-        assert.ok(c.figRight <= m.column.right + 1, `${c.id}: its figure inside the column`);
-        assert.ok(c.scroll <= 1, `${c.id}: nothing hidden in a scroll box (${c.scroll} px)`);
-        assert.ok(c.height > 20, `${c.id}: still drawn (height ${c.height})`);
-      }
-      // the wide ones were really scaled down to their box (vega-embed keeps 38 px beside them for its menu),
-      // the slider chart was not
-      const wide = m.charts.filter((c) => ["chart-1", "chart-2", "chart-3"].includes(c.id));
-      for (const c of wide) assert.ok(c.width >= c.figWidth - 40 && c.width < c.attrWidth, `${c.id} scaled to fill its box (${c.width} of ${c.figWidth}, drawn at ${c.attrWidth})`);
-      assert.ok(m.charts[3].width < colWidth * 0.7, "a narrow chart keeps its own size");
-      assert.deepEqual(r.offsite, []);
+      await body(r);
     } finally {
       await r.close();
     }
-  });
+  }
 
-  test("a scaled chart offers its full size (then it scrolls sideways) and back; a chart that fits offers nothing", async () => {
-    const r = await openPage(browser, served.base, 1280);
-    try {
-      await r.page.goto(served.base + "01-charts.html");
-      await r.page.waitForFunction(() => Array.from(document.querySelectorAll("figure.chart[data-mode]")).every((f) => f.classList.contains("embedded")), null, { timeout: 60_000 });
-      const buttons = await r.page.$$eval("figure.chart", (fs) => fs.map((f) => f.querySelector("button.chart-size")?.textContent ?? null));
-      assert.match(buttons[0] ?? "", /^Shown at 5\d %/, "the 1600 px chart is shown at about 58 %");
-      assert.equal(buttons[3], null, "the slider chart fits as it is");
-      const state = () => r.page.$eval("#chart-1", (f) => ({ hidden: f.scrollWidth - f.clientWidth, width: f.querySelector("svg.marks")!.getBoundingClientRect().width }));
-      await r.page.click("#chart-1 button.chart-size");
-      const full = await state();
-      assert.ok(full.width >= 1599 && full.hidden > 500, `full size: ${JSON.stringify(full)}`);
-      await r.page.click("#chart-1 button.chart-size");
-      const fit = await state();
-      assert.ok(fit.hidden <= 1 && fit.width < 1000, `fitted again: ${JSON.stringify(fit)}`);
-      assert.deepEqual(r.errors, []);
-    } finally {
-      await r.close();
+  test("no chart overflows its column (measured in the browser)", () => onChartsPage(async (r) => {
+    const m = await r.page.evaluate(() => {
+      const main = document.querySelector("main")!;
+      const cs = getComputedStyle(main);
+      const box = main.getBoundingClientRect();
+      const column = { left: box.left + parseFloat(cs.paddingLeft), right: box.right - parseFloat(cs.paddingRight) };
+      return {
+        column,
+        charts: Array.from(document.querySelectorAll("figure.chart")).map((f) => {
+          const drawing = (f.querySelector(".chart-view svg.marks, .chart-view canvas.marks") ?? f.querySelector("img.chart-fallback")) as HTMLElement | null;
+          const d = drawing?.getBoundingClientRect();
+          const fig = f.getBoundingClientRect();
+          return {
+            id: f.id, embedded: f.classList.contains("embedded"), tag: drawing?.tagName ?? null,
+            left: d?.left ?? NaN, right: d?.right ?? NaN, width: d?.width ?? NaN, height: d?.height ?? NaN,
+            figRight: fig.right, figWidth: fig.width, scroll: f.scrollWidth - f.clientWidth,
+            attrWidth: Number(drawing?.getAttribute("width") ?? NaN),
+          };
+        }),
+      };
+    });
+    assert.equal(m.charts.length, 5);
+    assert.deepEqual(m.charts.map((c) => c.embedded), [true, true, true, true, false], JSON.stringify(r.errors));
+    assert.deepEqual(m.charts.map((c) => c.tag), ["svg", "svg", "CANVAS", "svg", "IMG"].map((t) => t === "svg" ? "svg" : t));
+    const colWidth = m.column.right - m.column.left;
+    console.log(`charts: column ${colWidth.toFixed(0)} px at a 1280 px viewport; charts drawn ${m.charts.map((c) => `${c.id} ${c.width.toFixed(0)}×${c.height.toFixed(0)}`).join(", ")}`);
+    for (const c of m.charts) {
+      assert.ok(c.left >= m.column.left - 1 && c.right <= m.column.right + 1, `${c.id} (${c.left}–${c.right}) inside the column (${m.column.left}–${m.column.right})`);
+      assert.ok(c.figRight <= m.column.right + 1, `${c.id}: its figure inside the column`);
+      assert.ok(c.scroll <= 1, `${c.id}: nothing hidden in a scroll box (${c.scroll} px)`);
+      assert.ok(c.height > 20, `${c.id}: still drawn (height ${c.height})`);
     }
-  });
+    // the wide ones were really scaled down to their box (vega-embed keeps 38 px beside them for its menu),
+    // the slider chart was not
+    const wide = m.charts.filter((c) => ["chart-1", "chart-2", "chart-3"].includes(c.id));
+    for (const c of wide) assert.ok(c.width >= c.figWidth - 40 && c.width < c.attrWidth, `${c.id} scaled to fill its box (${c.width} of ${c.figWidth}, drawn at ${c.attrWidth})`);
+    assert.ok(m.charts[3].width < colWidth * 0.7, "a narrow chart keeps its own size");
+    assert.deepEqual(r.offsite, []);
+  }));
 
-  test("a Vega-Lite param bound to a slider: dragging it changes the chart", async () => {
-    const r = await openPage(browser, served.base, 1280);
-    try {
-      await r.page.goto(served.base + "01-charts.html");
-      const fig = r.page.locator("#chart-4");
-      await r.page.waitForFunction(() => document.querySelector("#chart-4")?.classList.contains("embedded"), null, { timeout: 60_000 });
-      const slider = fig.locator("input[type=range]");
-      assert.equal(await slider.count(), 1, "vega-embed made the slider");
-      const pathOf = () => fig.locator("svg.marks path[aria-roledescription='line mark'], svg.marks .mark-line path").first().getAttribute("d");
-      const before = await pathOf();
-      const valueBefore = await slider.inputValue();
-      await slider.scrollIntoViewIfNeeded();
-      const box = (await slider.boundingBox())!;
-      await r.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await r.page.mouse.down();
-      await r.page.mouse.move(box.x + box.width - 2, box.y + box.height / 2, { steps: 8 });
-      await r.page.mouse.up();
-      await r.page.waitForTimeout(300);
-      const valueAfter = await slider.inputValue();
-      const after = await pathOf();
-      assert.ok(Number(valueAfter) > Number(valueBefore), `slider moved: ${valueBefore} → ${valueAfter}`);
-      assert.notEqual(after, before, "the line was redrawn");
-      assert.deepEqual(r.errors, []);
-    } finally {
-      await r.close();
-    }
-  });
+  test("a scaled chart offers its full size (then it scrolls sideways) and back; a chart that fits offers nothing", () => onChartsPage(async (r) => {
+    const buttons = await r.page.$$eval("figure.chart", (fs) => fs.map((f) => f.querySelector("button.chart-size")?.textContent ?? null));
+    assert.match(buttons[0] ?? "", /^Shown at 5\d %/, "the 1600 px chart is shown at about 58 %");
+    assert.equal(buttons[3], null, "the slider chart fits as it is");
+    const state = () => r.page.$eval("#chart-1", (f) => ({ hidden: f.scrollWidth - f.clientWidth, width: f.querySelector("svg.marks")!.getBoundingClientRect().width }));
+    await r.page.click("#chart-1 button.chart-size");
+    const full = await state();
+    assert.ok(full.width >= 1599 && full.hidden > 500, `full size: ${JSON.stringify(full)}`);
+    await r.page.click("#chart-1 button.chart-size");
+    const fit = await state();
+    assert.ok(fit.hidden <= 1 && fit.width < 1000, `fitted again: ${JSON.stringify(fit)}`);
+    assert.deepEqual(r.errors, []);
+  }));
+
+  test("a Vega-Lite param bound to a slider: dragging it changes the chart", () => onChartsPage(async (r) => {
+    const fig = r.page.locator("#chart-4");
+    assert.ok(await fig.evaluate((f) => f.classList.contains("embedded")));
+    const slider = fig.locator("input[type=range]");
+    assert.equal(await slider.count(), 1, "vega-embed made the slider");
+    const pathOf = () => fig.locator("svg.marks path[aria-roledescription='line mark'], svg.marks .mark-line path").first().getAttribute("d");
+    const before = await pathOf();
+    const valueBefore = await slider.inputValue();
+    await slider.scrollIntoViewIfNeeded();
+    const box = (await slider.boundingBox())!;
+    await r.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await r.page.mouse.down();
+    await r.page.mouse.move(box.x + box.width - 2, box.y + box.height / 2, { steps: 8 });
+    await r.page.mouse.up();
+    await r.page.waitForTimeout(300);
+    const valueAfter = await slider.inputValue();
+    const after = await pathOf();
+    assert.ok(Number(valueAfter) > Number(valueBefore), `slider moved: ${valueBefore} → ${valueAfter}`);
+    assert.notEqual(after, before, "the line was redrawn");
+    assert.deepEqual(r.errors, []);
+  }));
 });
