@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { installKernel, jupyterEnv, KERNEL_NAME } from "./kernel";
 import { EXECUTED_DIR, NotebookError, freshExecutedCopy, PROJECT_ROOT, executeNotebooks, findPython, listLessons, shortPath, type NotebookRun } from "./run";
-import { SiteError, buildSite } from "./site";
+import { SiteError, buildSite } from "./tools/site";
 
 const log = (s = ""): void => console.log(s);
 const step = (s: string): void => console.log(`• ${s}`);
@@ -216,10 +216,12 @@ export async function lessons(options: LessonsOptions): Promise<LessonsTimings> 
   });
 
   let siteSeconds: number | null = null;
+  let siteProblems: string[] = [];
   if (options.site) {
     const t = performance.now();
     const pages = options.only.length === 0 ? runs.map((r) => r.outPath) : all.map((f) => freshExecutedCopy(f, outDir)).filter((c): c is string => c !== null);
-    const result = buildSite(pages, options.outDir, { timings });
+    const result = buildSite(pages, options.outDir, { timings, imageDir: options.notebooksDir });
+    siteProblems = result.problems;
     siteSeconds = (performance.now() - t) / 1000;
     log(`\ndl-lessons: site written in ${fmt(siteSeconds)}: ${plural(result.pages.length, "lesson page")}, ${plural(result.pages.reduce((a, p) => a + p.charts, 0), "chart")}`);
     if (result.pages.length < all.length) log(`  (${all.length - result.pages.length} lesson(s) left out: never run, or changed since their last run; run them without --only)`);
@@ -229,6 +231,7 @@ export async function lessons(options: LessonsOptions): Promise<LessonsTimings> 
   const total = (performance.now() - t0) / 1000;
   const kernelTime = Object.values(timings).reduce((a, b) => a + b, 0);
   log(`\ndl-lessons: done in ${fmt(total)} (set-up ${fmt(tSetup)}, lessons ${fmt(kernelTime)} of kernel time${siteSeconds !== null ? `, site ${fmt(siteSeconds)}` : ""})`);
+  if (siteProblems.length > 0) log(`\ndl-lessons: ${plural(siteProblems.length, "problem")} in the notebooks, refused or cleaned in the site:\n${siteProblems.map((p) => `  - ${p}`).join("\n")}`);
   const out: LessonsTimings = { total, setup: tSetup, notebooks: timings, site: siteSeconds };
   if (options.timingsFile) fs.writeFileSync(options.timingsFile, JSON.stringify(out, null, 1) + "\n");
   return out;
