@@ -114,6 +114,7 @@ const rows: [string, string, () => unknown][] = [
   ["circlesData", "n", () => circlesData(2 ** 31)],
   ["twoBlobs", "n", () => twoBlobs(1e300)],
   ["spiralData", "nPerClass", () => spiralData(2 ** 20, 2 ** 10)],
+  ["spiralData", "nPerClass", () => spiralData(2 ** 10, 2 ** 10 + 1)],
   ["Random.permutation", "n", () => new Random(1).permutation(1e9)],
   ["zeroPad", "pad", () => zeroPad(img, 1e6)],
   ["Conv2D", "filters", () => new Conv2D({ inChannels: 1e4, filters: 1e4, kernelSize: 3 })],
