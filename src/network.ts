@@ -131,6 +131,7 @@ export class Network {
 
   /** Run x through every layer; with `trace: true` the trace lists each layer's step. */
   forward(x: Tensor, opts: ForwardOptions = {}): { out: Tensor; trace?: ForwardTrace } {
+    opts = optionsOf(`${this.name}.forward`, "opts", opts);
     checkTensor(`${this.name}.forward`, "x", x);
     const training = opts.training ?? false;
     const trace = opts.trace ?? false;

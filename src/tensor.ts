@@ -113,6 +113,7 @@ export class Tensor {
   offset(index: readonly number[], fn = "Tensor.get"): number {
     if (typeof fn !== "string") fn = "Tensor.offset";
     checkArray(fn, "index", index, "an array of indices");
+    for (const k of index) if (typeof k !== "number") throw new InputError(fn, "index", "integer indices", describe(k));
     if (index.length !== this.rank) {
       throw new InputError(fn, "index", `${this.rank} indices for shape ${fmtShape(this.shape)}`, `${index.length} (${fmtShape(index)})`);
     }
@@ -440,6 +441,7 @@ export class Tensor {
 
   /** True when shapes are equal and every value is within `tol`. */
   allClose(b: Tensor, tol = 1e-9): boolean {
+    checkNumber("Tensor.allClose", "tol", tol);
     if (!(b instanceof Tensor) || b.rank !== this.rank || b.shape.some((d, i) => d !== this.shape[i])) return false;
     for (let i = 0; i < this.size; i++) if (!(Math.abs(this.data[i] - b.data[i]) <= tol)) return false;
     return true;

@@ -114,6 +114,7 @@ const rows: [string, string, () => unknown][] = [
   ["circlesData", "n", () => circlesData(2 ** 31)],
   ["twoBlobs", "n", () => twoBlobs(1e300)],
   ["spiralData", "nPerClass", () => spiralData(2 ** 20, 2 ** 10)],
+  ["spiralData", "nPerClass", () => spiralData(2 ** 10, 2 ** 10 + 1)],
   ["Random.permutation", "n", () => new Random(1).permutation(1e9)],
   ["zeroPad", "pad", () => zeroPad(img, 1e6)],
   ["Conv2D", "filters", () => new Conv2D({ inChannels: 1e4, filters: 1e4, kernelSize: 3 })],
@@ -123,6 +124,12 @@ const rows: [string, string, () => unknown][] = [
   ["graphLayout", "ids", () => graphLayout(Array.from({ length: 10_001 }, (_, i) => String(i)), [])],
   ["Tensor.row", "i", () => x23.row(Symbol() as unknown as number)],
   ["s.forward", "opts", () => new Sigmoid({ name: "s" }).forward(x23, 5 as never)],
+  ["Tensor.get", "index", () => x23.get(Symbol() as unknown as number)],
+  ["Tensor.allClose", "tol", () => x23.allClose(x23, Symbol() as unknown as number)],
+  ["net.forward", "opts", () => new Network([new Dense(3, 2)], { name: "net" }).forward(x23, 5 as never)],
+  ["d.forward", "opts", () => new Dense(3, 2, { name: "d" }).forward(x23, 5 as never)],
+  ["c.forward", "opts", () => new Conv2D({ inChannels: 1, filters: 2, kernelSize: 3, name: "c" }).forward(img, 5 as never)],
+  ["p.forward", "opts", () => new MaxPool2D({ size: 2, name: "p" }).forward(img, 5 as never)],
   ["Tensor.zeros", "shape", () => Tensor.zeros([1e5, 1e5])],
   ["Tensor.randn", "shape", () => Tensor.randn([2 ** 14, 2 ** 14])],
   ["Tensor.eye", "n", () => Tensor.eye(2 ** 16)],
@@ -234,6 +241,8 @@ test("optional options objects everywhere: null is the defaults, a number is an 
   same(graphOf(b, null as never), graphOf(b), "graphOf");
   const net = tinyNet();
   assert.equal(net.lossOf(x23, [0, 1], "cross-entropy", null as never).loss, net.lossOf(x23, [0, 1]).loss);
+  same(net.forward(x23, null as never).out.data, net.forward(x23).out.data, "Network.forward");
+  same(new MaxPool2D({ size: 2 }).forward(img, null as never).out.data, maxPoolForward(img, { size: 2 }).out.data, "MaxPool2D.forward");
   for (const [fn, call] of [
     ["xorData", () => xorData(4, 5 as never)],
     ["dropoutForward", () => dropoutForward(x23, 0.5, 5 as never)],

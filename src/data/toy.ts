@@ -5,7 +5,7 @@
  *
  * The rows come in a random order (seeded), so that any slice of them holds every class.
  */
-import { checkCount, checkFits, optionsOf } from "../checks";
+import { checkCount, MAX_LIST_LENGTH, optionsOf } from "../checks";
 import { checkInt, checkNumber, describe, InputError } from "../errors";
 import { Random } from "../random";
 import { Tensor } from "../tensor";
@@ -112,7 +112,9 @@ export function spiralData(nPerClass: number, classes = 3, opts?: ToyOptions): D
   const fn = "spiralData";
   checkCount(fn, "nPerClass", nPerClass);
   checkCount(fn, "classes", classes);
-  checkFits(fn, "nPerClass", [nPerClass, classes], `${nPerClass} per class × ${classes} classes`);
+  if (nPerClass * classes > MAX_LIST_LENGTH) {
+    throw new InputError(fn, "nPerClass", `at most ${MAX_LIST_LENGTH} points in all (larger sets take too much memory or time)`, `${nPerClass} per class × ${classes} classes`);
+  }
   const noise = opts?.noise ?? 0.2;
   const r = start(fn, opts, noise);
   const points: [number, number][] = [];

@@ -180,6 +180,7 @@ export class Conv2D implements Layer {
   }
 
   forward(x: Tensor, opts: ForwardOptions = {}): { out: Tensor; trace?: ConvTrace } {
+    opts = optionsOf(`${this.name}.forward`, "opts", opts);
     const C = this.w.value.shape[2];
     checkTensor(`${this.name}.forward`, "x", x, ["N", "H", "W", C]);
     const w = this.w.value;

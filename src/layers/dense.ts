@@ -13,7 +13,7 @@
  * The lecture (and Nielsen) write one example as a column, z = W x + b with W [M, D]; the
  * batched row form here is the same computation transposed, as in TensorFlow.js and Keras.
  */
-import { checkFits } from "../checks";
+import { checkFits, optionsOf } from "../checks";
 import { gemm } from "../linalg";
 import { checkFinite, checkInt, describe, fmtShape, InputError } from "../errors";
 import { Random, rng } from "../random";
@@ -184,6 +184,7 @@ export class Dense implements Layer {
   }
 
   forward(x: Tensor, opts: ForwardOptions = {}): { out: Tensor; trace?: DenseTrace } {
+    opts = optionsOf(`${this.name}.forward`, "opts", opts);
     checkTensor(`${this.name}.forward`, "x", x, ["N", this.inDim]);
     const { out, cache } = denseForward(x, this.W.value, this.b.value);
     this.cache = cache;

@@ -116,6 +116,7 @@ export class Dropout implements Layer {
   }
 
   forward(x: Tensor, opts: ForwardOptions = {}): { out: Tensor; trace?: DropoutTrace } {
+    opts = optionsOf(`${this.name}.forward`, "opts", opts);
     checkTensor(`${this.name}.forward`, "x", x);
     const training = opts.training ?? false;
     const { out, cache } = dropoutForward(x, this.rate, { training, seed: this.random });

@@ -17,6 +17,7 @@
  * or columns that cannot fill a whole window are left out (the floor in H'), so the lecture's
  * 11×11 maps pool to 5×5.
  */
+import { optionsOf } from "../checks";
 import { checkInt, describe, fmtShape, InputError } from "../errors";
 import { checkTensor, checkTensorFinite, Tensor } from "../tensor";
 import type { ChainFactor, PoolTrace, PoolWindow } from "../trace";
@@ -247,6 +248,7 @@ export class MaxPool2D implements Layer {
   }
 
   forward(x: Tensor, opts: ForwardOptions = {}): { out: Tensor; trace?: PoolTrace } {
+    opts = optionsOf(`${this.name}.forward`, "opts", opts);
     checkTensor(`${this.name}.forward`, "x", x, ["N", "H", "W", "C"]);
     const { out, cache } = maxPoolForward(x, { size: this.size, stride: this.stride });
     this.cache = cache;

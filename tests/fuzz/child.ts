@@ -123,7 +123,8 @@ async function main(): Promise<void> {
     refused = e instanceof SandboxRefusal;
   }
   if (!refused) throw new Error(`fuzz: the write guard let a write to ${probe} through`);
-  const documented = job.errorClasses.map((c) => m[c.entry][c.name] as new (...a: unknown[]) => Error);
+  // The exported error classes, and always the library's InputError (the one way to refuse input).
+  const documented = [...job.errorClasses.map((c) => m[c.entry][c.name] as new (...a: unknown[]) => Error), m["dl-lessons"].InputError];
   const isClear = (e: unknown) => e instanceof UserCallbackError || e instanceof SandboxRefusal || documented.some((C) => e instanceof C);
 
   let current = -1;
@@ -145,8 +146,14 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     let verdict = "ok";
     let detail = "";
+    let args: unknown[];
     try {
-      const args = specs.map((s) => materialize(s, m));
+      args = specs.map((s) => materialize(s, m));
+    } catch (e) {
+      send({ t: "done", i, v: "harness", d: `making the arguments failed: ${String(e)}` });
+      continue;
+    }
+    try {
       const given = reachable(args);
       let out = call(args);
       if (out && typeof (out as PromiseLike<unknown>).then === "function") {

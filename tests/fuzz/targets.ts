@@ -95,8 +95,8 @@ function isPublicMember(sym: ts.Symbol): boolean {
 }
 
 /** Enumerate the exports of every present entry point. */
-export function enumerate(root: string = ROOT): Enumeration {
-  const entries = Object.entries(ENTRIES).filter(([, file]) => fs.existsSync(path.join(root, file)));
+export function enumerate(root: string = ROOT, which: Record<string, string> = ENTRIES): Enumeration {
+  const entries = Object.entries(which).filter(([, file]) => fs.existsSync(path.join(root, file)));
   const files = entries.map(([, f]) => path.join(root, f));
   const config = ts.readConfigFile(path.join(root, "tsconfig.json"), ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
@@ -151,7 +151,7 @@ export function enumerate(root: string = ROOT): Enumeration {
 function isErrorClass(checker: ts.TypeChecker, t: ts.Type): boolean {
   for (let cur: ts.Type | undefined = t; cur; ) {
     if (cur.getSymbol()?.getName() === "Error") return true;
-    const bases = cur.isClassOrInterface() ? checker.getBaseTypes(cur) : [];
+    const bases: ts.BaseType[] = cur.isClassOrInterface() ? checker.getBaseTypes(cur) : [];
     cur = bases[0];
   }
   return false;
