@@ -13,7 +13,8 @@ import * as path from "node:path";
 import { Marked, type Tokens, type TokenizerAndRendererExtension } from "marked";
 import hljs from "highlight.js";
 import { InputError, describe } from "../src/errors";
-import { PROJECT_ROOT, stripAnsi } from "./run";
+import { PROJECT_ROOT } from "./shared/paths";
+import { stripAnsi } from "./shared/text";
 
 interface KatexOptions { displayMode: boolean; throwOnError: boolean; strict: "ignore" | "warn" | "error"; output: "html" | "mathml" | "htmlAndMathml" }
 // katex 0.16 ships no type declarations; this is the one function the site uses.

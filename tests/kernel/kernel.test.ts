@@ -12,7 +12,7 @@ import * as path from "node:path";
 import {
   KERNEL_DISPLAY_NAME, KERNEL_NAME, PROTOCOL_FIXES_FILE, installKernel, installNotebookImports, jupyterEnv,
   kernelDir, main, tslabBin, uninstallKernel, userJupyterDir,
-} from "../../kernel-helpers/kernel";
+} from "../../kernel-helpers/tools/kernel";
 import { InputError } from "../../src/errors";
 import { PYTHON, ROOT, setupKernel, testEnv } from "./setup";
 
@@ -155,7 +155,7 @@ describe("environment and command line", () => {
   });
 
   test("CLI: `env` prints the JUPYTER_PATH export, `install` installs into the project, anything else exits 2", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "kernel-helpers", "kernel.ts"), "env"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, JUPYTER_PATH: "" } });
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "kernel-helpers", "tools", "kernel.ts"), "env"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, JUPYTER_PATH: "" } });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), `export JUPYTER_PATH='${path.join(ROOT, ".jupyter")}'`);
     const logs: string[] = [];

@@ -9,8 +9,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { InputError } from "../../src/errors";
-import { installKernel } from "../../kernel-helpers/kernel";
-import { NotebookError, executeNotebook, executeNotebooks, freshExecutedCopy, listLessons, stripAnsi } from "../../kernel-helpers/run";
+import { installKernel } from "../../kernel-helpers/tools/kernel";
+import { NotebookError, executeNotebook, executeNotebooks, freshExecutedCopy, listLessons, stripAnsi } from "../../kernel-helpers/tools/run";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const BROKEN = path.join(FIXTURES, "broken");

@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { installKernel, jupyterEnv, KERNEL_NAME } from "./kernel";
 import { EXECUTED_DIR, NotebookError, freshExecutedCopy, PROJECT_ROOT, executeNotebooks, findPython, listLessons, shortPath, type NotebookRun } from "./run";
-import { SiteError, buildSite } from "./site";
+import { SiteError, buildSite } from "../site";
 
 const log = (s = ""): void => console.log(s);
 const step = (s: string): void => console.log(`• ${s}`);
