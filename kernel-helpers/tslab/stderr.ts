@@ -10,7 +10,7 @@ import { stripAnsi } from "../shared/text";
 
 /** The protocol's error fields of a failed cell. */
 export interface CellError {
-  /** "TSError" for type errors, "KeyboardInterrupt" for an Interrupt, the exception's name ("RangeError" …), else "Error" */
+  /** "TypeScriptError" for type errors, "KeyboardInterrupt" for an Interrupt, the exception's name ("RangeError" …), else "Error" */
   ename: string;
   evalue: string;
   /** the stderr lines without ANSI codes, blank lines, nor the frames of Node's vm and of tslab */
@@ -37,7 +37,7 @@ export function parseCellError(stderr: string): CellError {
   const traceback = cleanTraceback(stderr);
   const diagnostics = traceback.filter((l) => DIAGNOSTIC.test(l.trim()));
   if (diagnostics.length > 0 && DIAGNOSTIC.test(traceback[0].trim())) {
-    return { ename: "TSError", evalue: diagnostics.map((l) => (DIAGNOSTIC.exec(l.trim()) as RegExpExecArray)[1]).join("; "), traceback };
+    return { ename: "TypeScriptError", evalue: diagnostics.map((l) => (DIAGNOSTIC.exec(l.trim()) as RegExpExecArray)[1]).join("; "), traceback };
   }
   for (const line of traceback) {
     const e = EXCEPTION.exec(line.trim());
