@@ -6,11 +6,12 @@
  * a fresh kernel.
  *
  * Two watchers, because a cell may fill the heap without ever returning to the event loop:
- * - on the kernel's thread, a timer reads V8's heap statistics every 100 ms;
+ * - on the kernel's thread, a timer reads V8's heap statistics every 25 ms;
  * - a worker thread (./memory-worker.ts) sees when that timer stops beating (a synchronous cell)
  *   while the process's resident memory reaches the same 90 %; it then sends the kernel SIGINT,
  *   which breaks the cell's synchronous code (tslab runs cells with breakOnSigint), and the
- *   kernel's thread, free again, reports and exits when the heap is still near its limit.
+ *   kernel's thread, free again, reports, and exits when the heap is still 70 % full (what the
+ *   cell kept); below that the kernel goes on and the cell says why it was stopped.
  */
 import * as path from "node:path";
 import { getHeapStatistics } from "node:v8";
@@ -20,6 +21,8 @@ import { Worker } from "node:worker_threads";
 export const MEMORY_EXIT_CODE = 75;
 /** The share of the heap limit at which the watchdog acts. */
 export const MEMORY_THRESHOLD = 0.9;
+/** After the worker broke a synchronous cell that was filling memory: restart above this share. */
+const AFTER_BREAK_THRESHOLD = 0.7;
 
 /** Slots of the shared array: the timer's beat, the worker's "I interrupted", the non-heap MB, the limit MB. */
 export const BEAT = 0;
@@ -31,9 +34,21 @@ const MB = 2 ** 20;
 let shared: Int32Array | null = null;
 let exiting = false;
 
+/**
+ * The old generation's limit in bytes: --max-old-space-size when node was given it (V8 gives up
+ * when the old generation reaches it, before heap_size_limit, which adds the young generation).
+ */
+function oldSpaceLimit(): number {
+  const flag = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)]
+    .map((a) => /^--max-old-space-size=(\d+)$/.exec(a)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .pop();
+  return flag !== undefined ? Number(flag) * MB : getHeapStatistics().heap_size_limit;
+}
+const LIMIT = oldSpaceLimit();
+
 function heap(): { used: number; limit: number } {
-  const h = getHeapStatistics();
-  return { used: h.used_heap_size, limit: h.heap_size_limit };
+  return { used: getHeapStatistics().used_heap_size, limit: LIMIT };
 }
 
 /** The message written into the cell. */
@@ -52,15 +67,16 @@ function check(write: (name: string, text: string) => void): boolean {
   if (exiting) return true;
   const { used, limit } = heap();
   const fired = shared !== null && Atomics.exchange(shared, FIRED, 0) === 1;
-  if (used < MEMORY_THRESHOLD * limit) {
+  if (used < (fired ? AFTER_BREAK_THRESHOLD : MEMORY_THRESHOLD) * limit) {
     if (fired) write("stderr", memoryMessage(used, limit, false));
     return false;
   }
   exiting = true;
   write("stderr", memoryMessage(used, limit, true));
-  // leave time for the message to leave the iopub socket
-  setTimeout(() => process.exit(MEMORY_EXIT_CODE), 300);
-  return true;
+  // The message is in the iopub socket's queue: libzmq's own thread sends it while this thread
+  // sleeps (the cell's code, an async loop that allocates, gets no turn to fill the heap further).
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+  process.exit(MEMORY_EXIT_CODE);
 }
 
 /** Called by the adapter when a cell ends, before its reply: a report lands in that cell. */
@@ -82,7 +98,7 @@ export function startMemoryWatchdog(): void {
     check((_name, text) => process.stderr.write(text));
   };
   beat();
-  setInterval(beat, 100).unref();
+  setInterval(beat, 25).unref();
   try {
     const worker = new Worker(path.join(__dirname, "memory-worker.js"), { workerData: { shared: s } });
     worker.unref();
