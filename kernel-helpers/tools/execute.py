@@ -26,6 +26,7 @@ import fcntl
 import json
 import math
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -174,6 +175,18 @@ async def run(args):
     return report
 
 
+async def main_task(args):
+    """run(args), cancelled by SIGTERM or SIGINT: the kernel is shut down on the way out."""
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, task.cancel)
+    try:
+        return await run(args)
+    except asyncio.CancelledError:
+        sys.exit(143)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("input")
@@ -185,7 +198,7 @@ def main():
     ap.add_argument("--startup-timeout", type=float, default=60)
     ap.add_argument("--allow-errors", action="store_true")
     args = ap.parse_args()
-    report = asyncio.run(run(args))
+    report = asyncio.run(main_task(args))
     with open(args.result, "w", encoding="utf-8") as f:
         json.dump(report, f)
 

@@ -8,7 +8,7 @@
  *   const run = await executeNotebook("notebooks/03-feedforward.ipynb");
  *   run.seconds   // wall time, kernel start included
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -229,6 +229,8 @@ async function executeOnce(notebookPath: string, options: ExecuteOptions): Promi
   const t0 = performance.now();
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
     const child = spawn(python, args, { env: options.env ?? jupyterEnv(), cwd: path.dirname(notebook), stdio: ["ignore", "ignore", "pipe"] });
+    running.add(child);
+    child.on("close", () => running.delete(child));
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
     child.on("error", reject);
@@ -255,6 +257,26 @@ async function executeOnce(notebookPath: string, options: ExecuteOptions): Promi
   }
   const errors = (report.errors ?? []).map((e) => ({ cell: e.cell, ename: e.ename, evalue: stripAnsi(e.evalue), traceback: cleanTraceback(e.traceback) }));
   return { notebook, outPath, seconds, kernelSeconds: report.kernel_seconds, cells: report.cells, retried: false, errors, startAttempts: report.start_attempts ?? 1 };
+}
+
+/** The execute.py processes running now. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Stop every notebook run of this process: each execute.py gets `signal`, shuts its kernel down
+ * and exits; resolves when all have exited (those still there after `graceMs` are killed).
+ */
+export async function stopRuns(signal: NodeJS.Signals = "SIGTERM", graceMs = 10_000): Promise<void> {
+  const children = [...running];
+  await Promise.all(children.map((c) => new Promise<void>((resolve) => {
+    if (c.exitCode !== null || c.signalCode !== null) return resolve();
+    const timer = setTimeout(() => c.kill("SIGKILL"), graceMs);
+    c.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    c.kill(signal);
+  })));
 }
 
 export interface ExecuteManyOptions extends Omit<ExecuteOptions, "outPath"> {
