@@ -133,6 +133,14 @@ describe("executeNotebooks", () => {
     for (const p of paths) assert.equal(freshExecutedCopy(p, path.join(tmp, "many")), path.join(tmp, "many", path.basename(p)));
   });
 
+  test("4 kernels started at once (parallel=4): every start succeeds, serialized by execute.py's start lock", async () => {
+    const paths = [...listLessons(FIXTURES), path.join(FIXTURES, "01-numbers-and-math.ipynb")];
+    const runs = await executeNotebooks(paths.slice(0, 4), { outDir: path.join(tmp, "four"), parallel: 4 });
+    assert.equal(runs.length, 4);
+    for (const r of runs) assert.ok(r.startAttempts === 1 || r.startAttempts === 2, String(r.startAttempts));
+    assert.ok(fs.existsSync(path.join(os.tmpdir(), "dl-lessons-kernel-start.lock")), "the lock file of the kernel starts");
+  });
+
   test("[ok, broken, ok], parallel=1: stops at the broken one, the third never starts", async () => {
     const paths = [path.join(FIXTURES, "03-outputs.ipynb"), path.join(BROKEN, "type-error.ipynb"), path.join(FIXTURES, "01-numbers-and-math.ipynb")];
     const started: string[] = [];
