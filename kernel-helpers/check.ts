@@ -8,6 +8,7 @@ import { inspect, type InspectOptions } from "node:util";
 import { Tensor } from "../src/tensor";
 import { InputError, describe, text } from "../src/errors";
 import { currentWriter, type WriteDisplayData } from "./display";
+import { inTslabResultPrint, skipBareNewline } from "./tslab/cell";
 
 export type Numbers = number | readonly number[] | readonly (readonly number[])[] | Tensor;
 
@@ -17,9 +18,6 @@ function flat(fn: string, arg: string, v: Numbers): number[] {
   if (Array.isArray(v)) return (v as unknown[]).flat(2) as number[];
   throw new InputError(fn, arg, "a number, an array of numbers or a Tensor", describe(v));
 }
-
-/** tslab's executor: it prints a cell's last value with console.log once the cell has run. */
-const TSLAB_EXECUTOR = /[\\/]tslab[\\/]dist[\\/]executor\.js/;
 
 /**
  * What checkLecture returns: the comparison's fields, printed as its one-line message (in a
@@ -51,34 +49,12 @@ export class LectureCheck {
    * left out (the empty string it becomes, and its newline), so the cell shows the line once.
    */
   [inspect.custom](depth: number, options: InspectOptions): string {
-    if (this.#printedIn !== null && this.#printedIn === currentWriter() && depth === options.depth && byTslabResultPrint()) {
-      dropNextNewline();
+    if (this.#printedIn !== null && this.#printedIn === currentWriter() && depth === options.depth && inTslabResultPrint()) {
+      skipBareNewline();
       return "";
     }
     return this.message;
   }
-}
-
-/** The inspection runs inside tslab's print of a cell's last value. */
-function byTslabResultPrint(): boolean {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 40;
-  try {
-    return TSLAB_EXECUTOR.test(new Error().stack ?? "");
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
-/** The next write to stdout is console.log's: skip it if it is the bare newline of an empty print. */
-function dropNextNewline(): void {
-  const out = process.stdout;
-  const write = out.write;
-  out.write = function (this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
-    out.write = write;
-    if (chunk === "\n") return true;
-    return (write as (...a: unknown[]) => boolean).call(out, chunk, ...rest);
-  } as typeof out.write;
 }
 
 /** A computed value that does not match the lecture's (the "✗ …" of checkLecture). */

@@ -39,6 +39,7 @@ export type { SoftmaxCrossEntropyResult, MseResult } from "./layers/losses";
 export { SGD, Adam } from "./optim";
 export type { Optimizer, SGDOptions, AdamOptions, WeightDecay } from "./optim";
 export { train, evaluate, confusionMatrix, DivergenceError } from "./train";
+export { interruptSignal } from "./host";
 export type {
   LabeledData, History, HistoryRow, StopReason, TrainOptions, TrainProgress, TrainCallback, EndCallback, EarlyStoppingOptions,
 } from "./train";

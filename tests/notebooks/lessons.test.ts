@@ -11,9 +11,9 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { installKernel, installNotebookImports } from "../../kernel-helpers/kernel";
-import { buildDist } from "../../kernel-helpers/lessons";
-import { EXECUTED_DIR, PROJECT_ROOT, executeNotebook, listLessons } from "../../kernel-helpers/run";
+import { installKernel, installNotebookImports } from "../../kernel-helpers/tools/kernel";
+import { buildDist } from "../../kernel-helpers/tools/lessons";
+import { EXECUTED_DIR, PROJECT_ROOT, executeNotebook, listLessons } from "../../kernel-helpers/tools/run";
 
 const LESSONS = listLessons();
 const FIXTURES = path.join(__dirname, "fixtures");

@@ -17,9 +17,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { installKernel, installNotebookImports } from "../../kernel-helpers/kernel";
-import { buildDist } from "../../kernel-helpers/lessons";
-import { EXECUTED_DIR, PROJECT_ROOT, executeNotebooks, freshExecutedCopy, listLessons } from "../../kernel-helpers/run";
+import { installKernel, installNotebookImports } from "../../kernel-helpers/tools/kernel";
+import { buildDist } from "../../kernel-helpers/tools/lessons";
+import { EXECUTED_DIR, PROJECT_ROOT, executeNotebooks, freshExecutedCopy, listLessons } from "../../kernel-helpers/tools/run";
 import { buildSite, type SiteResult } from "../../kernel-helpers/tools/site";
 import { launch, openPage as openRecorded, serve, type Served } from "./browser";
 

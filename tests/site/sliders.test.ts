@@ -14,10 +14,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { installKernel, installNotebookImports } from "../../kernel-helpers/kernel";
-import { buildDist } from "../../kernel-helpers/lessons";
-import { EXECUTED_DIR, executeNotebooks, freshExecutedCopy, listLessons } from "../../kernel-helpers/run";
-import { buildSite } from "../../kernel-helpers/site";
+import { installKernel, installNotebookImports } from "../../kernel-helpers/tools/kernel";
+import { buildDist } from "../../kernel-helpers/tools/lessons";
+import { EXECUTED_DIR, executeNotebooks, freshExecutedCopy, listLessons } from "../../kernel-helpers/tools/run";
+import { buildSite } from "../../kernel-helpers/tools/site";
 
 const LESSONS = listLessons().filter((nb) => /^0[1-6]-/.test(path.basename(nb)));
 const siteDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dl-sliders-test-")), "site");
