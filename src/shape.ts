@@ -112,3 +112,39 @@ export function formatGrid(data: Float64Array, shape: readonly number[], digits:
     if (planes > maxPlanes) lines.push(`… ${planes - maxPlanes} more slices`);
   return lines.join("\n");
 }
+
+/**
+ * f applied pairwise to a [aShape] and b [bShape] broadcast to `shape` (from broadcastShapes):
+ * an axis of size 1, or a missing leading axis, repeats its values. Row-major data in and out.
+ */
+export function broadcastZip(
+  a: Float64Array, aShape: readonly number[], b: Float64Array, bShape: readonly number[], shape: readonly number[],
+  f: (x: number, y: number) => number,
+): Float64Array {
+  const n = shape.length;
+  const stepsOf = (s: readonly number[]): number[] => {
+    const strides = stridesOf(s);
+    return shape.map((_, i) => {
+      const j = i - (n - s.length);
+      return j < 0 || s[j] === 1 ? 0 : strides[j];
+    });
+  };
+  const sa = stepsOf(aShape);
+  const sb = stepsOf(bShape);
+  const out = new Float64Array(sizeOf(shape));
+  const idx = new Array<number>(n).fill(0);
+  for (let k = 0; k < out.length; k++) {
+    let oa = 0;
+    let ob = 0;
+    for (let i = 0; i < n; i++) {
+      oa += idx[i] * sa[i];
+      ob += idx[i] * sb[i];
+    }
+    out[k] = f(a[oa], b[ob]);
+    for (let i = n - 1; i >= 0; i--) {
+      if (++idx[i] < shape[i]) break;
+      idx[i] = 0;
+    }
+  }
+  return out;
+}

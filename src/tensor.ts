@@ -10,7 +10,7 @@ import { checkFinite, checkInt, checkNumber, describe, fmtShape, InputError, Non
 import { gemm } from "./linalg";
 import { checkArray, checkFits, checkFunction } from "./checks";
 import { Random, rng } from "./random";
-import { broadcastShapes, checkShape, formatGrid, parseNested, sizeOf, stridesOf, type NestedArray } from "./shape";
+import { broadcastShapes, broadcastZip, checkShape, formatGrid, parseNested, sizeOf, stridesOf, type NestedArray } from "./shape";
 
 export { broadcastShapes, type NestedArray } from "./shape";
 
@@ -217,30 +217,7 @@ export class Tensor {
       return new Tensor(out, this.shape);
     }
     const shape = broadcastShapes(fn, this.shape, b.shape);
-    const n = shape.length;
-    const sa = shape.map((_, i) => {
-      const j = i - (n - this.rank);
-      return j < 0 || this.shape[j] === 1 ? 0 : this.strides[j];
-    });
-    const sb = shape.map((_, i) => {
-      const j = i - (n - b.rank);
-      return j < 0 || b.shape[j] === 1 ? 0 : b.strides[j];
-    });
-    const out = new Float64Array(sizeOf(shape));
-    const idx = new Array<number>(n).fill(0);
-    for (let k = 0; k < out.length; k++) {
-      let oa = 0;
-      let ob = 0;
-      for (let i = 0; i < n; i++) {
-        oa += idx[i] * sa[i];
-        ob += idx[i] * sb[i];
-      }
-      out[k] = f(this.data[oa], b.data[ob]);
-      for (let i = n - 1; i >= 0; i--) {
-        if (++idx[i] < shape[i]) break;
-        idx[i] = 0;
-      }
-    }
+    const out = broadcastZip(this.data, this.shape, b.data, b.shape, shape, f);
     return new Tensor(out, shape);
   }
 
