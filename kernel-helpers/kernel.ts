@@ -264,6 +264,8 @@ export function installNotebookImports(projectDir: string = projectRoot()): stri
     "kernel.d.ts": `export * from ${JSON.stringify(rel("kernel-helpers/index"))};\n`,
     "tf.js": `module.exports = require(${JSON.stringify(rel("src/tf/index.js"))});\n`,
     "tf.d.ts": `export * from ${JSON.stringify(rel("src/tf/index"))};\n`,
+    "grade.js": `module.exports = require(${JSON.stringify(rel("kernel-helpers/grade/index.js"))});\n`,
+    "grade.d.ts": `export * from ${JSON.stringify(rel("kernel-helpers/grade/index"))};\n`,
   };
   fs.mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeIfChanged(path.join(dir, name), text);
