@@ -1,0 +1,190 @@
+/**
+ * The sandbox every piece of student code runs in: Debian's bubblewrap (`bwrap`) with
+ *
+ *   - every namespace unshared (`--unshare-all`): no network (only the sandbox's own loopback, which
+ *     the Jupyter kernel's ZeroMQ sockets need), its own PIDs, no view of the host's processes;
+ *   - a read-only view of /usr and of the few pieces of the project that running a notebook needs
+ *     (node_modules, dist, .jupyter, package.json, the runner script) mounted at their own paths on
+ *     an empty tmpfs, so the rest of the project (notebooks/, solution notebooks, tests/, the hidden
+ *     tests, the other students' work) does not exist inside;
+ *   - one writable folder, `<project>/work`: a bind of the submission's private temporary copy;
+ *     /tmp is a size-limited tmpfs;
+ *   - a user of its own: when the grader runs as root, the sandbox runs as an unprivileged uid
+ *     (one per worker slot) so that the process limit means something (root is exempt from it);
+ *   - `prlimit`: CPU seconds, data size (memory), processes, file size; plus a wall-clock timeout
+ *     and a cap on what it may print, enforced here by killing the whole sandbox.
+ *
+ * `--die-with-parent` and the PID namespace mean that killing bwrap kills everything inside.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** Limits of one sandboxed process tree. */
+export interface SandboxLimits {
+  /** CPU seconds per process (RLIMIT_CPU). */
+  cpuSec: number;
+  /** Wall-clock seconds before the sandbox is killed. */
+  wallSec: number;
+  /** Data segment per process in MiB (RLIMIT_DATA: heap, typed arrays; not address-space reservations). */
+  memoryMb: number;
+  /** Processes and threads of the sandbox's user (RLIMIT_NPROC). */
+  nproc: number;
+  /** Largest file a process may write, MiB (RLIMIT_FSIZE). */
+  fileMb: number;
+  /** Bytes of stdout + stderr kept; more kills the sandbox. */
+  outputBytes: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = { cpuSec: 60, wallSec: 90, memoryMb: 2048, nproc: 256, fileMb: 16, outputBytes: 1_000_000 };
+
+export interface SandboxOptions {
+  /** The project root whose node_modules, dist and .jupyter are mounted read-only. */
+  projectRoot: string;
+  /** Host folder mounted read-write at `<projectRoot>/work` (the sandbox's cwd). */
+  workDir: string;
+  limits: SandboxLimits;
+  /** Extra environment (PATH, HOME, ... are set here). */
+  env?: Record<string, string>;
+  /** Worker slot: selects the unprivileged uid when running as root. */
+  slot?: number;
+  /** Run without bwrap (the teacher's explicit `--no-sandbox`): limits still apply. */
+  noSandbox?: boolean;
+  /** Extra files (absolute host paths) mounted read-only at the same path. */
+  roFiles?: string[];
+}
+
+/** Where the submission's copy appears inside the sandbox. */
+export function sandboxWorkPath(projectRoot: string): string {
+  return path.join(projectRoot, "work");
+}
+
+/** The uid a sandbox of `slot` runs as when the grader is root (never a real account). */
+export function sandboxUid(slot: number): number | null {
+  return process.getuid?.() === 0 ? 61000 + slot : null;
+}
+
+/** Whether bwrap can make a sandbox here, and if not, why (shown to the teacher). */
+export function sandboxAvailable(): { ok: true } | { ok: false; why: string } {
+  const probe = spawnSync("bwrap", ["--unshare-all", "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
+    "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev", "--", "/usr/bin/true"], { encoding: "utf8", timeout: 20_000 });
+  if (probe.error) {
+    const missing = (probe.error as NodeJS.ErrnoException).code === "ENOENT";
+    return { ok: false, why: missing ? "bubblewrap (bwrap) is not installed (Debian: apt-get install bubblewrap)" : `bwrap did not start: ${probe.error.message}` };
+  }
+  if (probe.status !== 0) {
+    return { ok: false, why: `bwrap cannot create a sandbox here (${(probe.stderr || "").trim() || `exit code ${probe.status}`}); user namespaces may be disabled (sysctl kernel.unprivileged_userns_clone / user.max_user_namespaces) or this is a container without them` };
+  }
+  if (spawnSync("prlimit", ["--version"], { timeout: 10_000 }).error) return { ok: false, why: "prlimit (util-linux) is not installed" };
+  return { ok: true };
+}
+
+/** The argv that runs `command` inside the sandbox (or, with noSandbox, only under prlimit). */
+export function sandboxArgv(command: string[], o: SandboxOptions): string[] {
+  const l = o.limits;
+  const mib = 1024 * 1024;
+  const prlimit = ["/usr/bin/prlimit", `--cpu=${Math.ceil(l.cpuSec)}`, `--data=${l.memoryMb * mib}`, `--nproc=${l.nproc}`,
+    `--fsize=${l.fileMb * mib}`, `--core=0`, "--"];
+  if (o.noSandbox) return [...prlimit, ...command];
+  const root = o.projectRoot;
+  const ro = (p: string): string[] => (fs.existsSync(p) ? ["--ro-bind", p, p] : []);
+  const uid = sandboxUid(o.slot ?? 0);
+  const argv = [
+    ...(uid !== null ? ["/usr/bin/setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--inh-caps=-all"] : []),
+    "/usr/bin/bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+    "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+    ...ro("/etc/alternatives"), ...ro("/etc/ld.so.cache"), ...ro("/etc/localtime"), ...ro("/etc/python3"),
+    "--proc", "/proc", "--dev", "/dev", "--size", String(64 * mib), "--tmpfs", "/tmp",
+    // the project: an empty tmpfs with only what running a notebook needs, read-only
+    "--tmpfs", root,
+    ...ro(path.join(root, "package.json")), ...ro(path.join(root, "node_modules")), ...ro(path.join(root, "dist")), ...ro(path.join(root, ".jupyter")),
+    ...(o.roFiles ?? []).flatMap(ro),
+    "--bind", o.workDir, sandboxWorkPath(root), "--chdir", sandboxWorkPath(root),
+  ];
+  const env: Record<string, string> = { PATH: "/usr/bin", HOME: "/tmp", LANG: "C.UTF-8", ...o.env };
+  for (const [k, v] of Object.entries(env)) argv.push("--setenv", k, v);
+  return [...argv, "--", ...prlimit, ...command];
+}
+
+/** What a sandboxed run did. */
+export interface SandboxResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** stdout + stderr, at most `limits.outputBytes` */
+  output: string;
+  timedOut: boolean;
+  /** killed for printing more than `limits.outputBytes` */
+  flooded: boolean;
+  seconds: number;
+}
+
+/** A running sandbox: its process and a way to kill everything inside. */
+export interface Sandbox {
+  child: ChildProcess;
+  kill(): void;
+  done: Promise<SandboxResult>;
+}
+
+/**
+ * Start `command` in a sandbox. Extra pipes: `extraFds` > 0 opens fds 3.. as pipes (the harness's
+ * answers come back on fd 3, apart from whatever the student prints on stdout).
+ */
+export function startSandboxed(command: string[], o: SandboxOptions, extraFds = 0): Sandbox {
+  const argv = sandboxArgv(command, o);
+  const t0 = performance.now();
+  const env = o.noSandbox ? { PATH: "/usr/bin:/bin", HOME: o.workDir, LANG: "C.UTF-8", ...o.env } : {};
+  const child = spawn(argv[0], argv.slice(1), {
+    cwd: o.noSandbox ? o.workDir : "/", env, detached: true,
+    stdio: ["pipe", "pipe", "pipe", ...Array.from({ length: extraFds }, () => "pipe" as const)],
+  });
+  let output = "";
+  let flooded = false;
+  let timedOut = false;
+  let exited = false;
+  const kill = (): void => {
+    if (exited || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, "SIGKILL"); // the process group: bwrap (and with it the sandbox) or, unsandboxed, the tree
+    } catch {
+      // already gone
+    }
+  };
+  const take = (d: Buffer): void => {
+    if (output.length >= o.limits.outputBytes) return;
+    output += d.toString("utf8");
+    if (output.length >= o.limits.outputBytes) {
+      output = output.slice(0, o.limits.outputBytes);
+      flooded = true;
+      kill();
+    }
+  };
+  child.stdout?.on("data", take);
+  child.stderr?.on("data", take);
+  child.stdin?.on("error", () => undefined);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    kill();
+  }, o.limits.wallSec * 1000);
+  const done = new Promise<SandboxResult>((resolve) => {
+    child.on("error", (e) => {
+      output += `\n${e.message}`;
+    });
+    child.on("close", (code, signal) => {
+      exited = true;
+      clearTimeout(timer);
+      resolve({ code, signal, output, timedOut, flooded, seconds: (performance.now() - t0) / 1000 });
+    });
+  });
+  return { child, kill, done };
+}
+
+/** Make `dir` (a fresh temporary folder) writable by the sandbox's user. */
+export function giveToSandbox(dir: string, slot: number): void {
+  const uid = sandboxUid(slot);
+  if (uid === null) return;
+  const walk = (p: string): void => {
+    fs.lchownSync(p, uid, uid);
+    if (fs.lstatSync(p).isDirectory()) for (const f of fs.readdirSync(p)) walk(path.join(p, f));
+  };
+  walk(dir);
+}
