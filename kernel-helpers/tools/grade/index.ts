@@ -29,6 +29,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type pl from "nodejs-polars";
 import { projectRoot } from "../../kernel";
 import { loadAssignment, type Assignment } from "./assignment";
 import { resultPaths, writeClass, writeSubmission } from "./report";
@@ -55,6 +56,8 @@ export interface GradeFolderResult {
   graded: number;
   skipped: number;
   seconds: number;
+  /** the class table (also written as class.csv) */
+  table: pl.DataFrame;
 }
 
 const GRADER_FILES = ["index.ts", "submission.ts", "assignment.ts", "harness.ts", "sandbox.ts"];
@@ -139,8 +142,8 @@ export async function gradeFolder(o: GradeFolderOptions): Promise<GradeFolderRes
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, subs.length)) }, (_, slot) => worker(slot)));
-  writeClass(o.out, results);
-  return { results, graded: subs.length - skipped, skipped, seconds: (performance.now() - t0) / 1000 };
+  const table = writeClass(o.out, results);
+  return { results, graded: subs.length - skipped, skipped, seconds: (performance.now() - t0) / 1000, table };
 }
 
 function usage(): never {

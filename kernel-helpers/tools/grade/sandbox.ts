@@ -54,6 +54,11 @@ export interface SandboxOptions {
   roFiles?: string[];
 }
 
+/** The bubblewrap binary: Debian's, or $DL_LESSONS_BWRAP. */
+export function bwrapPath(): string {
+  return process.env.DL_LESSONS_BWRAP || "/usr/bin/bwrap";
+}
+
 /** Where the submission's copy appears inside the sandbox. */
 export function sandboxWorkPath(projectRoot: string): string {
   return path.join(projectRoot, "work");
@@ -66,7 +71,7 @@ export function sandboxUid(slot: number): number | null {
 
 /** Whether bwrap can make a sandbox here, and if not, why (shown to the teacher). */
 export function sandboxAvailable(): { ok: true } | { ok: false; why: string } {
-  const probe = spawnSync("bwrap", ["--unshare-all", "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
+  const probe = spawnSync(bwrapPath(), ["--unshare-all", "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
     "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev", "--", "/usr/bin/true"], { encoding: "utf8", timeout: 20_000 });
   if (probe.error) {
     const missing = (probe.error as NodeJS.ErrnoException).code === "ENOENT";
@@ -91,7 +96,7 @@ export function sandboxArgv(command: string[], o: SandboxOptions): string[] {
   const uid = sandboxUid(o.slot ?? 0);
   const argv = [
     ...(uid !== null ? ["/usr/bin/setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--inh-caps=-all"] : []),
-    "/usr/bin/bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+    bwrapPath(), "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
     "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
     ...ro("/etc/alternatives"), ...ro("/etc/ld.so.cache"), ...ro("/etc/localtime"), ...ro("/etc/python3"),
     "--proc", "/proc", "--dev", "/dev", "--size", String(64 * mib), "--tmpfs", "/tmp",

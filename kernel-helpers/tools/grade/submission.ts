@@ -131,7 +131,10 @@ async function runNotebook(file: string, o: GradeOptions): Promise<NotebookRunFe
     } catch {
       // no report: the run was stopped (below says why)
     }
-    const errors = (report.errors ?? (report.error ? [report.error] : [])).slice(0, 50).map((e) => ({
+    // every cell that threw, then what stopped the run (a cell's time limit, a dead kernel) if anything did
+    const failures = [...(report.errors ?? []), ...(report.error && report.error.kind !== "error" ? [report.error] : [])];
+    if (failures.length === 0 && report.error) failures.push(report.error);
+    const errors = failures.slice(0, 50).map((e) => ({
       cell: Number(e.cell), ename: String(e.ename ?? "").slice(0, 200), evalue: stripAnsi(String(e.evalue ?? "")).slice(0, 2000),
     }));
     const stopped = stopReason(r, l) || (report.ok === undefined ? `the kernel run ended without a report (exit code ${r.code}): ${stripAnsi(r.output).trim().split("\n").slice(-3).join(" ").slice(0, 500)}` : "");
