@@ -102,6 +102,7 @@ export async function gradeFolder(o: GradeFolderOptions): Promise<GradeFolderRes
   const fixed = o.assignment ? loadAssignment(path.resolve(o.assignment)) : null;
   const cache = new Map<string, Assignment>();
   const subs = findSubmissions(o.submissions);
+  const assignments = subs.map((s) => assignmentFor(s.file, root, fixed, cache)); // a missing one stops here, before any grading
   fs.mkdirSync(o.out, { recursive: true });
   const results: SubmissionResult[] = new Array(subs.length);
   const running = new Set<string>();
@@ -113,7 +114,7 @@ export async function gradeFolder(o: GradeFolderOptions): Promise<GradeFolderRes
     while (next < subs.length) {
       const i = next++;
       const { student, file } = subs[i];
-      const a = assignmentFor(file, root, fixed, cache);
+      const a = assignments[i];
       const key = createHash("sha256").update(graderHash.copy().digest()).update(a.hash).update(fs.readFileSync(file)).update(o.noSandbox ? "unsandboxed" : "sandboxed").digest("hex");
       const prev = resultPaths(o.out, student, a.name).json;
       if (!o.force && fs.existsSync(prev)) {
