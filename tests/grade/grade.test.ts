@@ -46,6 +46,7 @@ const EXPECTED: Record<string, { relu: number; dense: number; softmax: number; w
   "cheat-patch-globals": { relu: 2, dense: 0, softmax: 4, why: { dense: /expected shape \[2, 4\], got shape \[2, 3\]/ } },
   "cheat-print-pass": { relu: 2, dense: 4, softmax: 0, why: { softmax: /expected 0\.52\d+, got/ } },
   "cheat-forge-answers": { relu: 0, dense: 4, softmax: 4, why: { relu: /expected 0, got -0\.\d+/ } },
+  "top-level-exit": { relu: 0, dense: 4, softmax: 4, why: { relu: /top-level code stopped your functions from loading: the process ended \(exit code 3\)/ } },
   "missing-task-cell": { relu: 2, dense: 0, softmax: 4, why: { dense: /no cell with grade_id "dense" in the submission/ } },
   "not-a-notebook": { relu: 0, dense: 0, softmax: 0, why: { relu: /the submission could not be read: .*JSON/ } },
 };

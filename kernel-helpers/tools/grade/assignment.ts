@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { parseHiddenCases, type HiddenCase } from "../../grade/cases";
+import { CELL_MARK } from "./protocol";
 
 /** One graded task: the task cell's id and title, its test cell's points, functions and cases. */
 export interface Task {
@@ -139,20 +140,24 @@ const flat = (d: ts.Diagnostic): string => ts.flattenDiagnosticMessageText(d.mes
  * left out (as the kernel would not run it) and named in `excluded` with the first diagnostic;
  * cells that stop type-checking once another is left out are left out too.
  */
-export function buildStudentModule(a: Assignment, submission: string, virtualFile: string): StudentModule {
+export function buildStudentModule(a: Assignment, submission: string, virtualFile: string, leaveOut: ReadonlyMap<string, string> = new Map()): StudentModule {
   const nb = readNotebook(submission, 20e6);
   const byId = new Map<string, string>();
   for (const cell of nb.cells) {
     const id = cell.cell_type === "code" ? taskIdOf(cell) : null;
     if (id !== null && !byId.has(id)) byId.set(id, sourceOf(cell));
   }
-  const excluded = new Map<string, string>();
+  const excluded = new Map<string, string>(leaveOut);
   for (const t of a.tasks) if (!byId.has(t.id)) excluded.set(t.id, `no cell with grade_id "${t.id}" in the submission (was its cell deleted or its metadata changed?)`);
   const wanted = [...new Set(a.tasks.flatMap((t) => t.calls))];
   for (let round = 0; round <= a.tasks.length; round++) {
     const parts: { id: string | null; text: string }[] = [
       ...a.setup.map((text) => ({ id: null, text })),
-      ...a.tasks.filter((t) => !excluded.has(t.id)).map((t) => ({ id: t.id, text: byId.get(t.id) as string })),
+      // before each task cell, a line that tells the harness which cell is loading (./harness.ts)
+      ...a.tasks.filter((t) => !excluded.has(t.id)).flatMap((t) => [
+        { id: null, text: `(globalThis as any)[Symbol.for(${JSON.stringify(CELL_MARK)})]?.(${JSON.stringify(t.id)});` },
+        { id: t.id, text: byId.get(t.id) as string },
+      ]),
     ];
     // each part on its own lines; remember where each task's lines start and end
     let source = "";

@@ -9,6 +9,7 @@
  * one line per event to fd 3 (not stdout, where the student's own printing goes), each prefixed
  * with the key the grader sent on stdin (read before the student's code loads, kept in a closure):
  *
+ *   KEY {"cell": "<grade_id>"} …  (as each task cell's top-level code starts loading)
  *   KEY {"loaded": true} | KEY {"loadError": "..."}
  *   KEY {"start": i}  then  KEY {"i": i, "ok": true, "value": <encoded>} | KEY {"i": i, "ok": false, "error": "..."}
  *
@@ -22,6 +23,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { decodeValue, encodeValue } from "../../grade/cases";
+import { CELL_MARK } from "./protocol";
 
 const ANSWERS_FD = 3;
 const stringify = JSON.stringify;
@@ -49,6 +51,8 @@ async function main(): Promise<void> {
   const [studentJs, callsJson, firstArg] = process.argv.slice(2);
   const calls = JSON.parse(fs.readFileSync(callsJson, "utf8")) as { fn: string; args: unknown[] }[];
   let fns: Record<string, unknown>;
+  // which task cell's top-level code is running: if it ends the process, the grader knows whose it was
+  (globalThis as Record<symbol, unknown>)[Symbol.for(CELL_MARK)] = (id: unknown) => send({ cell: String(id) });
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     fns = require(path.resolve(studentJs)) as Record<string, unknown>;

@@ -152,8 +152,17 @@ interface CallAnswer {
   error?: string;
 }
 
-/** Step 2: every call in a sandboxed harness; a crash or hang costs that call, the rest go on. */
-async function callStudent(js: string, calls: { fn: string; args: unknown[]; sec: number }[], o: GradeOptions): Promise<CallAnswer[]> {
+/** Loading the module failed: while which task cell's top-level code ran (null: unknown), and why. */
+interface LoadFailure {
+  cell: string | null;
+  why: string;
+}
+
+/**
+ * Step 2: every call in a sandboxed harness; a crash or hang costs that call, the rest go on. If the
+ * module does not even load, nothing is called and the failure says during which task cell.
+ */
+async function callStudent(js: string, calls: { fn: string; args: unknown[]; sec: number }[], o: GradeOptions): Promise<{ answers: CallAnswer[]; loadFailure?: LoadFailure }> {
   const answers: CallAnswer[] = [];
   const dir = tempDir("calls", o);
   try {
@@ -173,6 +182,8 @@ async function callStudent(js: string, calls: { fn: string; args: unknown[]; sec
       let buf = "";
       let current = -1;
       let loadError = "";
+      let loaded = false;
+      let loadingCell: string | null = null;
       let callTimer: NodeJS.Timeout | undefined;
       let callTimedOut = false;
       const arm = (sec: number): void => {
@@ -199,6 +210,8 @@ async function callStudent(js: string, calls: { fn: string; args: unknown[]; sec
             continue;
           }
           if (typeof ev.loadError === "string") loadError = ev.loadError;
+          if (typeof ev.cell === "string" && !loaded) loadingCell = ev.cell;
+          if (ev.loaded === true) loaded = true;
           if (typeof ev.start === "number" && ev.start === answers.length) {
             current = ev.start;
             arm(calls[current].sec);
@@ -214,15 +227,13 @@ async function callStudent(js: string, calls: { fn: string; args: unknown[]; sec
       const r = await sb.done;
       clearTimeout(callTimer);
       if (answers.length >= calls.length) break;
-      if (loadError) {
-        while (answers.length < calls.length) answers.push({ ok: false, error: `loading your task cells failed: ${loadError}` });
-        break;
-      }
+      if (loadError) return { answers: [], loadFailure: { cell: loadingCell, why: `it threw ${loadError}` } };
       const why = callTimedOut ? `did not finish within ${current >= 0 ? calls[current].sec : o.callSec} s (an endless loop?), so it was stopped`
-        : stopReason(r, l) || (r.signal ? `the process was killed (${r.signal})` : `the process ended (exit code ${r.code}) during this call — process.exit()?`);
+        : stopReason(r, l) || (r.signal ? `the process was killed (${r.signal})` : `the process ended (exit code ${r.code})${loaded ? " during this call" : ""} — process.exit()?`);
+      if (!loaded) return { answers: [], loadFailure: { cell: loadingCell, why } };
       if (current < 0 || current !== answers.length) {
-        // died while loading the module: every remaining call fails the same way
-        while (answers.length < calls.length) answers.push({ ok: false, error: `loading your task cells: ${why}` });
+        // died between calls (cannot happen: the harness announces each call first): stop here
+        while (answers.length < calls.length) answers.push({ ok: false, error: why });
         break;
       }
       answers.push({ ok: false, error: why });
@@ -238,7 +249,7 @@ async function callStudent(js: string, calls: { fn: string; args: unknown[]; sec
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  return answers;
+  return { answers };
 }
 
 /** Grade one submission of one assignment. */
@@ -246,8 +257,9 @@ export async function gradeSubmission(a: Assignment, student: string, file: stri
   const t0 = performance.now();
   let mod: ReturnType<typeof buildStudentModule>;
   let notebook: NotebookRunFeedback;
+  const virtualFile = path.join(o.projectRoot, "work", "student.ts");
   try {
-    mod = buildStudentModule(a, file, path.join(o.projectRoot, "work", "student.ts"));
+    mod = buildStudentModule(a, file, virtualFile);
     notebook = await runNotebook(file, o).catch((e: Error) => ({ ok: false, seconds: 0, errors: [], stopped: `could not run: ${e.message}` }));
   } catch (e) {
     const reason = `the submission could not be read: ${(e as Error).message}`;
@@ -255,14 +267,30 @@ export async function gradeSubmission(a: Assignment, student: string, file: stri
     notebook = { ok: false, seconds: 0, errors: [], stopped: `was not started: ${reason}` };
   }
   // the calls: every hidden case of every task whose code compiled
-  const calls: { task: number; caseIndex: number; fn: string; args: unknown[]; sec: number }[] = [];
-  a.tasks.forEach((t, ti) => {
-    if (mod.excluded.has(t.id)) return;
-    t.cases.forEach((c, ci) => {
-      if (mod.exported.has(c.fn)) calls.push({ task: ti, caseIndex: ci, fn: c.fn, args: c.args ?? [], sec: Math.max(o.callSec, (c.timeoutMs ?? 0) / 1000 * 2) });
+  let calls: { task: number; caseIndex: number; fn: string; args: unknown[]; sec: number }[] = [];
+  let answers: CallAnswer[] = [];
+  const leaveOut = new Map<string, string>();
+  for (let attempt = 0; attempt <= a.tasks.length; attempt++) {
+    if (attempt > 0) mod = buildStudentModule(a, file, virtualFile, leaveOut);
+    calls = [];
+    a.tasks.forEach((t, ti) => {
+      if (mod.excluded.has(t.id)) return;
+      t.cases.forEach((c, ci) => {
+        if (mod.exported.has(c.fn)) calls.push({ task: ti, caseIndex: ci, fn: c.fn, args: c.args ?? [], sec: Math.max(o.callSec, (c.timeoutMs ?? 0) / 1000 * 2) });
+      });
     });
-  });
-  const answers = calls.length > 0 && mod.js ? await callStudent(mod.js, calls, o) : [];
+    const r = calls.length > 0 && mod.js ? await callStudent(mod.js, calls, o) : { answers: [] };
+    answers = r.answers;
+    const failure = r.loadFailure;
+    if (!failure) break;
+    if (failure.cell !== null && !leaveOut.has(failure.cell)) {
+      // that task cell's top-level code broke the loading: leave it out and load the others again
+      leaveOut.set(failure.cell, `the task cell's top-level code stopped your functions from loading: ${failure.why}`);
+      continue;
+    }
+    answers = calls.map(() => ({ ok: false, error: `loading your task cells: ${failure.why}` }));
+    break;
+  }
   const tests: TestResult[] = a.tasks.map((t, ti) => {
     const excluded = mod.excluded.get(t.id);
     const cases: CaseResult[] = t.cases.map((c, ci) => {
