@@ -7,8 +7,10 @@
  *     (node_modules, dist, .jupyter, package.json, the runner script) mounted at their own paths on
  *     an empty tmpfs, so the rest of the project (notebooks/, solution notebooks, tests/, the hidden
  *     tests, the other students' work) does not exist inside;
- *   - one writable folder, `<project>/work`: a bind of the submission's private temporary copy;
- *     /tmp is a size-limited tmpfs;
+ *   - one writable folder, `<project>/work` (the cwd), and /tmp: size-limited tmpfs that vanish with
+ *     the sandbox; the inputs (the submission's copy, the compiled task cells) are read-only files
+ *     in it, bound from a temporary folder of the grader's; results leave through a pipe (fd 3),
+ *     never through a file, so nothing the student leaves behind is read or can fill the disk;
  *   - a user of its own: when the grader runs as root, the sandbox runs as an unprivileged uid
  *     (one per worker slot) so that the process limit means something (root is exempt from it);
  *   - `prlimit`: CPU seconds, data size (memory), processes, file size; plus a wall-clock timeout
@@ -34,14 +36,19 @@ export interface SandboxLimits {
   fileMb: number;
   /** Bytes of stdout + stderr kept; more kills the sandbox. */
   outputBytes: number;
+  /** Size of the writable work folder and of /tmp (tmpfs), MiB each. */
+  diskMb: number;
 }
 
-export const DEFAULT_LIMITS: SandboxLimits = { cpuSec: 60, wallSec: 90, memoryMb: 2048, nproc: 256, fileMb: 16, outputBytes: 1_000_000 };
+export const DEFAULT_LIMITS: SandboxLimits = { cpuSec: 60, wallSec: 90, memoryMb: 2048, nproc: 256, fileMb: 16, outputBytes: 1_000_000, diskMb: 64 };
 
 export interface SandboxOptions {
   /** The project root whose node_modules, dist and .jupyter are mounted read-only. */
   projectRoot: string;
-  /** Host folder mounted read-write at `<projectRoot>/work` (the sandbox's cwd). */
+  /**
+   * Host folder whose files appear read-only in the sandbox's work folder `<projectRoot>/work`
+   * (a tmpfs, the cwd). Unsandboxed: the cwd itself, writable.
+   */
   workDir: string;
   limits: SandboxLimits;
   /** Extra environment (PATH, HOME, ... are set here). */
@@ -99,12 +106,14 @@ export function sandboxArgv(command: string[], o: SandboxOptions): string[] {
     bwrapPath(), "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
     "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
     ...ro("/etc/alternatives"), ...ro("/etc/ld.so.cache"), ...ro("/etc/localtime"), ...ro("/etc/python3"),
-    "--proc", "/proc", "--dev", "/dev", "--size", String(64 * mib), "--tmpfs", "/tmp",
+    "--proc", "/proc", "--dev", "/dev", "--size", String(l.diskMb * mib), "--tmpfs", "/tmp",
     // the project: an empty tmpfs with only what running a notebook needs, read-only
     "--tmpfs", root,
     ...ro(path.join(root, "package.json")), ...ro(path.join(root, "node_modules")), ...ro(path.join(root, "dist")), ...ro(path.join(root, ".jupyter")),
     ...(o.roFiles ?? []).flatMap(ro),
-    "--bind", o.workDir, sandboxWorkPath(root), "--chdir", sandboxWorkPath(root),
+    "--size", String(l.diskMb * mib), "--tmpfs", sandboxWorkPath(root),
+    ...fs.readdirSync(o.workDir).flatMap((f) => ["--ro-bind", path.join(o.workDir, f), path.join(sandboxWorkPath(root), f)]),
+    "--chdir", sandboxWorkPath(root),
   ];
   const env: Record<string, string> = { PATH: "/usr/bin", HOME: "/tmp", LANG: "C.UTF-8", ...o.env };
   for (const [k, v] of Object.entries(env)) argv.push("--setenv", k, v);
@@ -181,15 +190,4 @@ export function startSandboxed(command: string[], o: SandboxOptions, extraFds = 
     });
   });
   return { child, kill, done };
-}
-
-/** Make `dir` (a fresh temporary folder) writable by the sandbox's user. */
-export function giveToSandbox(dir: string, slot: number): void {
-  const uid = sandboxUid(slot);
-  if (uid === null) return;
-  const walk = (p: string): void => {
-    fs.lchownSync(p, uid, uid);
-    if (fs.lstatSync(p).isDirectory()) for (const f of fs.readdirSync(p)) walk(path.join(p, f));
-  };
-  walk(dir);
 }

@@ -22,7 +22,7 @@ import * as path from "node:path";
 import { judgeCase, type CaseResult } from "../../grade/cases";
 import { findPython, stripAnsi } from "../../run";
 import { buildStudentModule, type Assignment } from "./assignment";
-import { DEFAULT_LIMITS, giveToSandbox, sandboxWorkPath, startSandboxed, type SandboxLimits, type SandboxResult } from "./sandbox";
+import { DEFAULT_LIMITS, sandboxWorkPath, startSandboxed, type SandboxLimits, type SandboxResult } from "./sandbox";
 
 export interface GradeOptions {
   projectRoot: string;
@@ -80,16 +80,28 @@ export interface SubmissionResult {
 }
 
 /**
- * A fresh private folder for one sandboxed run, owned by the sandbox's user. Unsandboxed, it sits
- * in the project's build/ so that "dl-lessons" resolves from it as it does inside the sandbox.
+ * A fresh folder for the inputs of one sandboxed run (read-only inside, readable by the sandbox's
+ * user). Unsandboxed, it is the run's cwd, in the project's build/ so that "dl-lessons" resolves
+ * from it as it does inside the sandbox.
  */
 function tempDir(tag: string, o: GradeOptions): string {
   const parent = o.noSandbox ? path.join(o.projectRoot, "build", "grade-tmp") : os.tmpdir();
   fs.mkdirSync(parent, { recursive: true });
   const dir = fs.mkdtempSync(path.join(parent, `dl-grade-${tag}-`));
   fs.chmodSync(dir, 0o755);
-  giveToSandbox(dir, o.slot);
   return dir;
+}
+
+/** Everything a stream sends, up to `max` bytes (more: the rest is dropped). */
+function collect(stream: NodeJS.ReadableStream, max: number): Promise<string> {
+  return new Promise((resolve) => {
+    let text = "";
+    stream.on("data", (d: Buffer) => {
+      if (text.length < max) text += d.toString("utf8");
+    });
+    stream.on("error", () => resolve(text));
+    stream.on("end", () => resolve(text));
+  });
 }
 
 /** Why a sandboxed process stopped, in plain words, or "" when it ended by itself. */
@@ -100,12 +112,14 @@ export function stopReason(r: SandboxResult, limits: SandboxLimits): string {
   if (/File too large|EFBIG/.test(r.output)) {
     return `wrote more than ${limits.fileMb} MiB to one file (when it is the executed notebook: its outputs were that big — a flood of printing?)`;
   }
+  if (/No space left on device|ENOSPC/.test(r.output)) return `filled its ${limits.diskMb} MiB work folder`;
   if (OUT_OF_MEMORY.test(r.output)) {
     return `ran out of memory (limit ${limits.memoryMb} MiB per process)`;
   }
   return "";
 }
 
+const REPORT = ".dl-lessons-report.json";
 const EXECUTE_PY = (root: string): string => path.join(root, "kernel-helpers", "execute.py");
 
 /** Step 1: run the notebook through the kernel in a sandbox; feedback only, no points. */
@@ -114,20 +128,23 @@ async function runNotebook(file: string, o: GradeOptions): Promise<NotebookRunFe
   try {
     const inside = o.noSandbox ? dir : sandboxWorkPath(o.projectRoot);
     fs.copyFileSync(file, path.join(dir, "submission.ipynb"));
-    giveToSandbox(dir, o.slot);
+    fs.chmodSync(path.join(dir, "submission.ipynb"), 0o644);
     const python = findPython() ?? "/usr/bin/python3";
     const l = o.notebookLimits;
-    const sb = startSandboxed([python, EXECUTE_PY(o.projectRoot), `${inside}/submission.ipynb`, `${inside}/executed.ipynb`, `${inside}/report.json`,
+    // the report is written in the sandbox's own work folder, then copied to fd 3 by the shell (the
+    // kernel, started with close_fds, does not have fd 3); nothing is read back from a folder
+    const sb = startSandboxed(["/bin/sh", "-c", `"$0" "$@"; exec cat ${REPORT} >&3`, python, EXECUTE_PY(o.projectRoot), `${inside}/submission.ipynb`, "/dev/null", REPORT,
       "--timeout", String(Math.max(5, l.wallSec - 20)), "--cell-timeout", String(o.cellSec), "--allow-errors"], {
       projectRoot: o.projectRoot, workDir: dir, limits: l, slot: o.slot, noSandbox: o.noSandbox,
       roFiles: [EXECUTE_PY(o.projectRoot)],
       env: { JUPYTER_PATH: path.join(o.projectRoot, ".jupyter"), JUPYTER_RUNTIME_DIR: "/tmp/jupyter-runtime", NODE_OPTIONS: `--max-old-space-size=${Math.floor(l.memoryMb * 0.75)}` },
-    });
+    }, 1);
     sb.child.stdin?.end();
+    const reportText = collect(sb.child.stdio[3] as NodeJS.ReadableStream, 10e6);
     const r = await sb.done;
     let report: { ok?: boolean; seconds?: number; errors?: { cell: number; ename: string; evalue: string; kind?: string }[]; error?: { cell: number; ename: string; evalue: string; kind?: string } } = {};
     try {
-      report = JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
+      report = JSON.parse(await reportText);
     } catch {
       // no report: the run was stopped (below says why)
     }
@@ -168,7 +185,6 @@ async function callStudent(js: string, calls: { fn: string; args: unknown[]; sec
   try {
     fs.writeFileSync(path.join(dir, "student.js"), js);
     fs.writeFileSync(path.join(dir, "calls.json"), JSON.stringify(calls.map(({ fn, args }) => ({ fn, args }))));
-    giveToSandbox(dir, o.slot);
     const inside = o.noSandbox ? dir : sandboxWorkPath(o.projectRoot);
     const harness = path.join(o.projectRoot, "dist", "kernel-helpers", "tools", "grade", "harness.js");
     let starts = 0;
