@@ -7,6 +7,7 @@ writes the executed (or partly executed) notebook to OUT and a JSON report to RE
 {"ok": true, "seconds": .., "cells": [{"index": i, "seconds": ..}, ..]} or, on failure, also
 "error": {"cell": i, "source": .., "ename": .., "evalue": .., "traceback": [..], "kind": ..}.
 `timeout` bounds the whole notebook (kernel start excluded), `cell-timeout` each cell.
+With --allow-errors every cell runs even after one fails; "errors" lists every failure.
 The exit code is 0 when the report was written, whatever it says; 2 for bad arguments.
 """
 import argparse
@@ -83,9 +84,13 @@ async def run(args):
                 try:
                     await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
                 except CellExecutionError as e:
-                    err = error_of(cell) or {"ename": e.ename, "evalue": e.evalue, "traceback": [str(e)]}
-                    report["error"] = dict(err, cell=index, source=cell.source, kind="error")
-                    break
+                    err = dict(error_of(cell) or {"ename": e.ename, "evalue": e.evalue, "traceback": [str(e)]},
+                               cell=index, source=cell.source, kind="error")
+                    report.setdefault("error", err)
+                    if not args.allow_errors:
+                        break
+                    # --allow-errors: note it and go on with the next cell (the autograder's run)
+                    report.setdefault("errors", []).append(err)
                 except CellTimeoutError as e:
                     report["error"] = {"cell": index, "source": cell.source, "kind": "timeout",
                                        "ename": "Timeout",
@@ -124,6 +129,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=90)
     ap.add_argument("--cell-timeout", type=float, default=90)
     ap.add_argument("--startup-timeout", type=float, default=60)
+    ap.add_argument("--allow-errors", action="store_true",
+                    help="run every cell even after one fails; report all failures in 'errors'")
     args = ap.parse_args()
     report = asyncio.run(run(args))
     with open(args.result, "w", encoding="utf-8") as f:
