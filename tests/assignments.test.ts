@@ -11,7 +11,6 @@ import {
   listAssignments, readNotebook, studentNotebook, studentPath, tasksOf, secretLines, leakedLines, sourceOf, generateAll,
   type Notebook,
 } from "../kernel-helpers/tools/assignments";
-import { runCase } from "../kernel-helpers/grade/cases";
 import { PROJECT_ROOT } from "../kernel-helpers/run";
 
 const SOLUTIONS = listAssignments();
@@ -67,6 +66,9 @@ for (const sol of SOLUTIONS) {
 
   test(`${name}: the solution passes every hidden case`, { timeout: 240_000 }, async () => {
     const fns = await loadTaskFunctions(solution, name);
+    // the notebook's module imports the built library through the "dl-lessons" shim: decode the
+    // cases with that same library (one Tensor class), not with src/ loaded by tsx
+    const { runCase } = (await import("dl-lessons/grade")) as typeof import("../kernel-helpers/grade");
     const tasks = tasksOf(solution, name);
     const failures: string[] = [];
     let n = 0;
