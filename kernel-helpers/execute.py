@@ -59,7 +59,11 @@ async def run(args):
     nb = nbformat.read(args.input, as_version=4)
     cwd = os.path.dirname(os.path.abspath(args.input))
     client = NotebookClient(nb, kernel_name=args.kernel, timeout=int(math.ceil(args.cell_timeout)),
-                            startup_timeout=int(math.ceil(args.startup_timeout)), allow_errors=False,
+                            startup_timeout=int(math.ceil(args.startup_timeout)),
+                            # allow_errors=True sends stop_on_error=False: without it the kernel aborts
+                            # the cells after a failing one (their outputs stay empty); force_raise_errors
+                            # still raises CellExecutionError so every failure is caught below
+                            allow_errors=args.allow_errors, force_raise_errors=True,
                             record_timing=True, resources={"metadata": {"path": cwd}})
     report = {"ok": True, "cells": [], "kernel_seconds": 0.0}
     t_start = time.monotonic()
@@ -91,6 +95,9 @@ async def run(args):
                         break
                     # --allow-errors: note it and go on with the next cell (the autograder's run)
                     report.setdefault("errors", []).append(err)
+                    # tslab ignores stop_on_error: after a failed cell it cancels every request that
+                    # arrives within 200 ms (tslab/dist/jupyter.js, execQueue.reset(200)); wait it out
+                    await asyncio.sleep(0.3)
                 except CellTimeoutError as e:
                     report["error"] = {"cell": index, "source": cell.source, "kind": "timeout",
                                        "ename": "Timeout",

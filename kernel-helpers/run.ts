@@ -40,6 +40,12 @@ export interface ExecuteOptions {
   python?: string;
   /** Run the notebook again (up to 3 runs) when tslab's compiler glitches (see TSLAB_GLITCH). Default true. */
   retryGlitch?: boolean;
+  /**
+   * A cell that throws does not stop the run: its error goes to `NotebookRun.cellErrors` and the
+   * next cell runs (student notebooks, whose stubs throw "not implemented yet"). Timeouts and a
+   * dead kernel still stop it. Default false.
+   */
+  allowErrors?: boolean;
 }
 
 /** What one notebook's run took. */
@@ -54,6 +60,8 @@ export interface NotebookRun {
   cells: { index: number; seconds: number }[];
   /** true when a tslab glitch made an earlier run fail and this one is a repeat */
   retried: boolean;
+  /** with `allowErrors`: the cells that threw (index in the notebook, error name and message) */
+  cellErrors: { cell: number; ename: string; evalue: string }[];
 }
 
 /** A notebook that did not run through: where and why. */
@@ -164,6 +172,8 @@ interface Report {
   kernel_seconds: number;
   cells: { index: number; seconds: number }[];
   error?: { cell: number; source: string; ename: string; evalue: string; traceback: string[]; kind: string };
+  /** with --allow-errors: every cell that raised (`error` is then the first of them) */
+  errors?: { cell: number; ename: string; evalue: string; kind: string }[];
 }
 
 /**
@@ -214,6 +224,7 @@ async function executeOnce(notebookPath: string, options: ExecuteOptions): Promi
     "--kernel", options.kernel ?? "dl-lessons",
     "--timeout", String(timeoutSec),
     "--cell-timeout", String(cellTimeoutSec),
+    ...(options.allowErrors === true ? ["--allow-errors"] : []),
   ];
   const t0 = performance.now();
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
@@ -232,7 +243,10 @@ async function executeOnce(notebookPath: string, options: ExecuteOptions): Promi
     throw new NotebookError(notebook, -1, "", "RunnerError", `${python} ${path.basename(EXECUTE_PY)} exited with code ${code} and no report`,
       stripAnsi(stderr).trim().split("\n").slice(-15), "kernel", outPath, seconds);
   }
-  if (report.error) {
+  const cellErrors = (report.errors ?? []).map((e) => ({ cell: e.cell, ename: e.ename, evalue: stripAnsi(e.evalue) }));
+  // with allowErrors a cell's error is not the end of the run; a timeout or a dead kernel still is
+  const fatal = report.error !== undefined && !(options.allowErrors === true && report.error.kind === "error");
+  if (report.error && fatal) {
     const e = report.error;
     const traceback = e.traceback.flatMap((t) => stripAnsi(t).split("\n")).filter((l) => !isKernelFrame(l));
     while (traceback.length > 0 && traceback[traceback.length - 1].trim() === "") traceback.pop();
@@ -243,7 +257,7 @@ async function executeOnce(notebookPath: string, options: ExecuteOptions): Promi
       ? " (install the kernelspec: npm run lessons sets it up)" : "";
     throw new NotebookError(notebook, e.cell, e.source, e.ename, evalue + hint, traceback, e.kind, outPath, seconds, codeCell);
   }
-  return { notebook, outPath, seconds, kernelSeconds: report.kernel_seconds, cells: report.cells, retried: false };
+  return { notebook, outPath, seconds, kernelSeconds: report.kernel_seconds, cells: report.cells, retried: false, cellErrors };
 }
 
 export interface ExecuteManyOptions extends Omit<ExecuteOptions, "outPath"> {
