@@ -60,7 +60,7 @@ export interface GradeFolderResult {
   table: pl.DataFrame;
 }
 
-const GRADER_FILES = ["index.ts", "submission.ts", "assignment.ts", "harness.ts", "sandbox.ts"];
+const GRADER_FILES = ["index.ts", "submission.ts", "assignment.ts", "harness.ts", "sandbox.ts", "protocol.ts", "report.ts"];
 
 /** A submission: who, which file. `<dir>/<student>/<name>.ipynb`, or `<dir>/<student>.ipynb`. */
 export function findSubmissions(dir: string): { student: string; file: string }[] {
@@ -135,7 +135,12 @@ export async function gradeFolder(o: GradeFolderOptions): Promise<GradeFolderRes
       o.onProgress?.({ done, total: subs.length, running: [...running] });
       const opts = { ...defaultGradeOptions(root), slot, noSandbox: o.noSandbox === true };
       o.tune?.(opts);
-      results[i] = await gradeSubmission(a, student, file, key, opts);
+      try {
+        results[i] = await gradeSubmission(a, student, file, key, opts);
+      } catch (e) {
+        // a fault of the grader itself: this submission gets a clear entry, the others go on
+        results[i] = graderFailed(a, student, file, `the grader failed on this submission (${(e as Error).message}); please report it`);
+      }
       writeSubmission(o.out, results[i]);
       running.delete(student);
       done++;
@@ -145,6 +150,14 @@ export async function gradeFolder(o: GradeFolderOptions): Promise<GradeFolderRes
   await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, subs.length)) }, (_, slot) => worker(slot)));
   const table = writeClass(o.out, results);
   return { results, graded: subs.length - skipped, skipped, seconds: (performance.now() - t0) / 1000, table };
+}
+
+function graderFailed(a: Assignment, student: string, file: string, reason: string): SubmissionResult {
+  const tests = a.tasks.map((t) => ({ task: t.id, title: t.title, points: t.points, earned: 0, cases: [], reason }));
+  return {
+    student, assignment: a.name, file, score: 0, max: tests.reduce((s, t) => s + t.points, 0), tests, seconds: 0, key: "", sandboxed: true,
+    notebook: { ok: false, seconds: 0, errors: [], stopped: reason },
+  };
 }
 
 function usage(): never {

@@ -8,6 +8,7 @@
  *   <out>/<student>/<assignment>.html      the feedback page
  *   <out>/class.csv, <out>/scores.vl.json, <out>/index.html
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import pl from "nodejs-polars";
@@ -17,7 +18,8 @@ import type { SubmissionResult } from "./submission";
 /** A file-system-safe name for a student or assignment (what came in is shown escaped, not used as a path). */
 export function safeName(s: string): string {
   const clean = s.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "_").slice(0, 100);
-  return clean || "_";
+  // a changed name gets a hash of the original, so that two names never share a file
+  return clean === s && clean !== "" ? clean : `${clean}-${createHash("sha256").update(s).digest("hex").slice(0, 8)}`;
 }
 
 export function resultPaths(out: string, student: string, assignment: string): { json: string; html: string } {
