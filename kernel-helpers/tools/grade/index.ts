@@ -4,6 +4,7 @@
  *   npm run grade -- submitted/ --out feedback/                    # <student>/<A1-forward>.ipynb …
  *   npm run grade -- submitted/ --out feedback/ --assignment notebooks/assignments/A1-forward/A1-forward.ipynb
  *   options: --parallel N (default: cores)  --force (grade again)  --no-sandbox (trusted work only)
+ *            --cell-timeout S (a notebook cell, default 60)  --call-timeout S (a hidden case's call, default 10)
  *
  * Design (why the hidden tests cannot be beaten from inside the submission):
  *   - Each submission is copied to a private temporary folder and run top to bottom through the real
@@ -161,7 +162,7 @@ function graderFailed(a: Assignment, student: string, file: string, reason: stri
 }
 
 function usage(): never {
-  console.error("usage: npm run grade -- <submissions-dir> --out <report-dir> [--assignment <solution.ipynb>] [--parallel N] [--force] [--no-sandbox]");
+  console.error("usage: npm run grade -- <submissions-dir> --out <report-dir> [--assignment <solution.ipynb>] [--parallel N] [--force] [--no-sandbox] [--cell-timeout S] [--call-timeout S]");
   process.exit(2);
 }
 
@@ -174,6 +175,16 @@ async function main(argv: string[]): Promise<void> {
     else if (a === "--parallel") o.parallel = Number(argv[++i]);
     else if (a === "--force") o.force = true;
     else if (a === "--no-sandbox") o.noSandbox = true;
+    else if (a === "--cell-timeout" || a === "--call-timeout") {
+      const sec = Number(argv[++i]);
+      if (!(sec > 0)) usage();
+      const prev = o.tune;
+      o.tune = (g) => {
+        prev?.(g);
+        if (a === "--cell-timeout") g.cellSec = sec;
+        else g.callSec = sec;
+      };
+    }
     else if (a.startsWith("--")) usage();
     else o.submissions = a;
   }

@@ -190,7 +190,9 @@ async function callStudent(js: string, calls: { fn: string; args: unknown[]; sec
     let starts = 0;
     while (answers.length < calls.length && starts++ <= calls.length) {
       const first = answers.length;
-      const l = o.callLimits;
+      // the process's CPU and wall budget grows with the calls it still has to make (cases that train)
+      const budget = calls.slice(first).reduce((t, c) => t + c.sec, 0);
+      const l = { ...o.callLimits, cpuSec: o.callLimits.cpuSec + budget, wallSec: o.callLimits.wallSec + budget };
       const sb = startSandboxed(["/usr/bin/node", `--max-old-space-size=${Math.floor(l.memoryMb * 0.75)}`, harness, `${inside}/student.js`, `${inside}/calls.json`, String(first)],
         { projectRoot: o.projectRoot, workDir: dir, limits: l, slot: o.slot, noSandbox: o.noSandbox }, 1);
       const key = randomBytes(24).toString("hex");
