@@ -20,7 +20,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { judgeCase, type CaseResult } from "../../grade/cases";
-import { findPython, stripAnsi } from "../../run";
+import { findPython } from "../../run";
+import { stripAnsi } from "../../shared/text";
 import { buildStudentModule, type Assignment } from "./assignment";
 import { DEFAULT_LIMITS, sandboxWorkPath, startSandboxed, type SandboxLimits, type SandboxResult } from "./sandbox";
 
@@ -120,7 +121,9 @@ export function stopReason(r: SandboxResult, limits: SandboxLimits): string {
 }
 
 const REPORT = ".dl-lessons-report.json";
-const EXECUTE_PY = (root: string): string => path.join(root, "kernel-helpers", "execute.py");
+/** The runner script: kernel-helpers/tools/execute.py, or kernel-helpers/execute.py before the move to tools/. */
+const EXECUTE_PY = (root: string): string =>
+  [path.join(root, "kernel-helpers", "tools", "execute.py"), path.join(root, "kernel-helpers", "execute.py")].find((p) => fs.existsSync(p)) as string;
 
 /** Step 1: run the notebook through the kernel in a sandbox; feedback only, no points. */
 async function runNotebook(file: string, o: GradeOptions): Promise<NotebookRunFeedback> {
