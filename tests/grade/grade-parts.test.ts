@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { projectRoot } from "../../kernel-helpers/kernel";
 import { buildStudentModule, loadAssignment } from "../../kernel-helpers/tools/grade/assignment";
 import { feedbackHtml, safeName, toCsv, classTable } from "../../kernel-helpers/tools/grade/report";
-import { DEFAULT_LIMITS, sandboxArgv } from "../../kernel-helpers/tools/grade/sandbox";
+import { DEFAULT_LIMITS, sandboxArgv, userTasks } from "../../kernel-helpers/tools/grade/sandbox";
 import type { SubmissionResult } from "../../kernel-helpers/tools/grade/submission";
 
 const ROOT = projectRoot();
@@ -47,6 +47,11 @@ describe("sandboxArgv", () => {
     for (const f of ["--cpu=", "--data=", "--nproc=", "--fsize="]) assert.ok(argv.some((a) => a.startsWith(f)), f);
     if (process.getuid?.() === 0) assert.ok(argv.includes("--reuid=61001"), argv.slice(0, 5).join(" "));
     else assert.notEqual(argv[0], "/usr/bin/setpriv");
+  });
+
+  test("userTasks counts this process's threads for its user (the allowance of a non-root teacher)", () => {
+    assert.ok(userTasks(process.getuid?.() ?? 0) >= 1);
+    assert.equal(userTasks(4_000_000_000), 0);
   });
 });
 

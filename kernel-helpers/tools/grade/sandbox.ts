@@ -91,16 +91,36 @@ export function sandboxAvailable(): { ok: true } | { ok: false; why: string } {
   return { ok: true };
 }
 
+/**
+ * Tasks (processes and threads) that user `uid` runs now: RLIMIT_NPROC counts all of them, so a
+ * sandbox that runs as the teacher's own user gets its allowance on top of these.
+ */
+export function userTasks(uid: number): number {
+  let n = 0;
+  for (const p of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
+      if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) === uid) n += Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 1);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return n;
+}
+
 /** The argv that runs `command` inside the sandbox (or, with noSandbox, only under prlimit). */
 export function sandboxArgv(command: string[], o: SandboxOptions): string[] {
   const l = o.limits;
   const mib = 1024 * 1024;
-  const prlimit = ["/usr/bin/prlimit", `--cpu=${Math.ceil(l.cpuSec)}`, `--data=${l.memoryMb * mib}`, `--nproc=${l.nproc}`,
+  const uid = sandboxUid(o.slot ?? 0);
+  // as root the sandbox has a uid of its own (root is exempt from the limit); else the user's tasks count too
+  const nproc = uid !== null ? l.nproc : l.nproc + userTasks(process.getuid?.() ?? -1);
+  const prlimit = ["/usr/bin/prlimit", `--cpu=${Math.ceil(l.cpuSec)}`, `--data=${l.memoryMb * mib}`, `--nproc=${nproc}`,
     `--fsize=${l.fileMb * mib}`, `--core=0`, "--"];
   if (o.noSandbox) return [...prlimit, ...command];
   const root = o.projectRoot;
   const ro = (p: string): string[] => (fs.existsSync(p) ? ["--ro-bind", p, p] : []);
-  const uid = sandboxUid(o.slot ?? 0);
   const argv = [
     ...(uid !== null ? ["/usr/bin/setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--inh-caps=-all"] : []),
     bwrapPath(), "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
