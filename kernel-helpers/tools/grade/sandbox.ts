@@ -203,11 +203,20 @@ export function startSandboxed(command: string[], o: SandboxOptions, extraFds = 
     child.on("error", (e) => {
       output += `\n${e.message}`;
     });
-    child.on("close", (code, signal) => {
+    let settled = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (settled) return;
+      settled = true;
       exited = true;
       clearTimeout(timer);
       resolve({ code, signal, output, timedOut, flooded, seconds: (performance.now() - t0) / 1000 });
-    });
+    };
+    child.on("close", finish);
+    // unsandboxed, a process the student detached may hold the pipes open: do not wait for it
+    child.on("exit", (code, signal) => setTimeout(() => {
+      for (const s of child.stdio) s?.destroy();
+      finish(code, signal);
+    }, 5000).unref());
   });
   return { child, kill, done };
 }

@@ -102,6 +102,7 @@ function collect(stream: NodeJS.ReadableStream, max: number): Promise<string> {
     });
     stream.on("error", () => resolve(text));
     stream.on("end", () => resolve(text));
+    stream.on("close", () => resolve(text));
   });
 }
 
