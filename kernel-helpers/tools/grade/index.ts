@@ -7,12 +7,12 @@
  *            --cell-timeout S (a notebook cell, default 60)  --call-timeout S (a hidden case's call, default 10)
  *
  * Design (why the hidden tests cannot be beaten from inside the submission):
- *   - Each submission is copied to a private temporary folder and run top to bottom through the real
- *     kernel (kernel-helpers/execute.py, errors allowed) inside bubblewrap (./sandbox.ts): no network,
+ *   - Each submission runs top to bottom through the real kernel (execute.py, errors allowed) inside
+ *     bubblewrap (./sandbox.ts), as a read-only copy in a size-limited tmpfs work folder: no network,
  *     a read-only view of /usr and of the project's node_modules, dist/ and .jupyter only (no
  *     notebooks/, no solution notebooks, no hidden tests, no tests/), an unprivileged user of its own,
- *     CPU / memory / process / file-size limits (prlimit), a wall-clock limit and an output cap. That
- *     run is feedback ("cell 7 threw …"); it earns no points.
+ *     CPU / memory / process / file-size limits (prlimit), a wall-clock limit and an output cap; its
+ *     report leaves through a pipe. That run is feedback ("cell 7 threw …"); it earns no points.
  *   - The points: the student's task cells, taken by grade_id from the submission and compiled here
  *     with the SOLUTION's setup cells (./assignment.ts), are loaded by a harness (./harness.ts) in a
  *     second fresh sandbox that answers calls over a pipe: arguments in as JSON, results out as JSON
@@ -22,6 +22,11 @@
  *     passed" or reading files changes nothing here; the expected values never enter the sandbox.
  *   - A call that throws, hangs, runs out of memory, ends the process or floods the output loses its
  *     case with a reason; the harness starts again for the next call, so the other tasks still count.
+ *     A task cell that does not parse or type-check, or whose top-level code stops the module from
+ *     loading, is left out and loses only its own task.
+ *   - Known limit: the library is mounted (student code imports it), so a task could call the
+ *     library's own function instead of writing it; the hidden tests cannot tell. Say in the
+ *     assignment which library functions a task may not use, and read the code.
  *   - Without bwrap (no user namespaces) the grader refuses, and says why, unless --no-sandbox.
  * A re-run skips a submission whose key (hash of the grader, the submission and the hidden tests)
  * matches the one in its report.
