@@ -72,6 +72,16 @@ describe("executeNotebook", () => {
     assert.equal(freshExecutedCopy(path.join(BROKEN, "runtime-error.ipynb"), tmp), null);
   });
 
+  test("broken/runtime-error with allowErrors: the error is recorded and the next cell still runs (tslab's cancel window waited out)", async () => {
+    const outPath = path.join(tmp, "runtime-error-allowed.ipynb");
+    const run = await executeNotebook(path.join(BROKEN, "runtime-error.ipynb"), { outPath, allowErrors: true });
+    assert.deepEqual(run.cellErrors, [{ cell: 2, ename: "RangeError", evalue: "shape mismatch: 2 vs 3" }]);
+    const executed = readNb(outPath);
+    const last = executed.cells[3];
+    assert.equal(typeof last.execution_count, "number");
+    assert.equal(text(last.outputs?.[0]?.text), "never reached\n");
+  });
+
   test("broken/type-error: a TypeScript diagnostic is the error", async () => {
     const err = await executeNotebook(path.join(BROKEN, "type-error.ipynb"), { outPath: path.join(tmp, "type-error.ipynb") }).catch((e: unknown) => e);
     assert.ok(err instanceof NotebookError, String(err));
