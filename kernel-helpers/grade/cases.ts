@@ -1,6 +1,6 @@
 /**
  * Hidden test cases of an assignment as plain JSON, the contract between a solution notebook and
- * the autograder (see notebooks/assignments/FORMAT.md): a case names a student function, its
+ * the autograder (notebooks/assignments/FORMAT.md): a case names a student function, its
  * arguments in a JSON encoding (tensors as nested arrays or as seeded random draws), and how the
  * result is judged (against the library's reference answer by default, or a threshold).
  *
