@@ -3,10 +3,12 @@
  * the lecture printed, says so in one line, and throws when they disagree, so that the run of the
  * notebook (and CI) fails instead of teaching a wrong number.
  */
+import { checkCount, checkString } from "../src/checks";
 import { inspect, type InspectOptions } from "node:util";
 import { Tensor } from "../src/tensor";
-import { InputError, describe } from "../src/errors";
+import { InputError, describe, text } from "../src/errors";
 import { currentWriter, type WriteDisplayData } from "./display";
+import { inTslabResultPrint, skipBareNewline } from "./tslab/cell";
 
 export type Numbers = number | readonly number[] | readonly (readonly number[])[] | Tensor;
 
@@ -17,12 +19,10 @@ function flat(fn: string, arg: string, v: Numbers): number[] {
   throw new InputError(fn, arg, "a number, an array of numbers or a Tensor", describe(v));
 }
 
-/** tslab's executor: it prints a cell's last value with console.log once the cell has run. */
-const TSLAB_EXECUTOR = /[\\/]tslab[\\/]dist[\\/]executor\.js/;
-
 /**
  * A verdict already printed as one line under its cell, that prints as that line again (in a
  * template string, by console.log) except as the cell's last value, where tslab would repeat it.
+ * checkLecture's LectureCheck and the assignments' CheckResult (./grade) are both one.
  */
 export abstract class PrintedVerdict {
   /** the cell whose output holds the printed line (tslab's writer), null outside a kernel */
@@ -41,8 +41,8 @@ export abstract class PrintedVerdict {
    * empty string it becomes, and its newline), so the cell shows the line once.
    */
   [inspect.custom](depth: number, options: InspectOptions): string {
-    if (this.#printedIn !== null && this.#printedIn === currentWriter() && depth === options.depth && byTslabResultPrint()) {
-      dropNextNewline();
+    if (this.#printedIn !== null && this.#printedIn === currentWriter() && depth === options.depth && inTslabResultPrint()) {
+      skipBareNewline();
       return "";
     }
     return this.message;
@@ -64,26 +64,12 @@ export class LectureCheck extends PrintedVerdict {
   }
 }
 
-/** The inspection runs inside tslab's print of a cell's last value. */
-function byTslabResultPrint(): boolean {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 40;
-  try {
-    return TSLAB_EXECUTOR.test(new Error().stack ?? "");
-  } finally {
-    Error.stackTraceLimit = limit;
+/** A computed value that does not match the lecture's (the "✗ …" of checkLecture). */
+export class LectureMismatchError extends Error {
+  constructor(message: string) {
+    super(text(message));
+    this.name = "LectureMismatchError";
   }
-}
-
-/** The next write to stdout is console.log's: skip it if it is the bare newline of an empty print. */
-function dropNextNewline(): void {
-  const out = process.stdout;
-  const write = out.write;
-  out.write = function (this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
-    out.write = write;
-    if (chunk === "\n") return true;
-    return (write as (...a: unknown[]) => boolean).call(out, chunk, ...rest);
-  } as typeof out.write;
 }
 
 /**
@@ -91,10 +77,13 @@ function dropNextNewline(): void {
  * (the lecture prints rounded numbers); print "✓ …" and return the check, or throw "✗ …".
  */
 export function checkLecture(label: string, computed: Numbers, lecture: Numbers, decimals = 2): LectureCheck {
+  checkString("checkLecture", "label", label, "a label for the check");
+  checkCount("checkLecture", "decimals", decimals, 0, 12);
   const c = flat("checkLecture", "computed", computed);
   const l = flat("checkLecture", "lecture", lecture);
   if (c.length !== l.length) throw new InputError("checkLecture", "computed", `${l.length} values (as many as the lecture's)`, `${c.length} values`);
   if (c.some((x) => !Number.isFinite(x))) throw new InputError("checkLecture", "computed", "finite numbers", c.join(", "));
+  if (l.some((x) => !Number.isFinite(x))) throw new InputError("checkLecture", "lecture", "finite numbers", l.join(", "));
   const round = (x: number) => Number(x.toFixed(decimals)) + 0;
   const tol = 0.5 * 10 ** -decimals + 1e-12;
   const ok = c.every((x, i) => round(x) === round(l[i]) || Math.abs(x - l[i]) <= tol);
@@ -103,6 +92,6 @@ export function checkLecture(label: string, computed: Numbers, lecture: Numbers,
     ? `✓ ${label}: computed ${show(c)} matches the lecture's ${show(l)} to ${decimals} decimals`
     : `✗ ${label}: computed ${show(c)} but the lecture says ${show(l)}`;
   console.log(message);
-  if (!ok) throw new Error(message);
+  if (!ok) throw new LectureMismatchError(message);
   return new LectureCheck(label, c, l, decimals, ok, message);
 }

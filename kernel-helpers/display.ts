@@ -3,52 +3,22 @@
  * (`{ "text/plain": …, "text/html": …, "image/png": … }`), and outputs that are replaced in
  * place by a display id.
  *
- * tslab's public `display.raw` sends one MIME type per output. Underneath, tslab keeps, in
- * the module `tslab/dist/jupyter.js`, the variable `lastWriteDisplayData`: the function that
- * sends a `display_data` message (or, with update = true, an `update_display_data`) whose parent
- * is the execute request of the cell running now; tslab sets it when a cell starts. This module
- * finds that module instance in Node's require cache (the one the running kernel loaded, never a
- * fresh copy: requiring tslab in plain Node would load a whole TypeScript compiler) and calls it
- * with a full bundle. Outside tslab (plain Node, tests) the bundle's text/plain is printed.
+ * tslab's public `display.raw` sends one MIME type per output; this module sends a whole bundle
+ * through tslab's own writer of the cell running now (found by the tslab adapter,
+ * ./tslab/cell.ts). Outside tslab (plain Node, tests) the bundle's text/plain is printed.
  *
  * The writer is read when an output is created and kept by it: updates of a display (a live
  * training chart) go to the cell that created it even while later cells run.
  */
 import { randomBytes } from "node:crypto";
+import { checkString } from "../src/checks";
+import { describe, InputError } from "../src/errors";
+import { tslabWriter, type DisplayContent, type WriteDisplayData } from "./tslab/cell";
 
 /** MIME type → content: strings, base64 for images, JSON for Vega-Lite specs. */
 export type MimeBundle = Record<string, unknown>;
 
-/** The content of a display_data message: data, metadata and the transient display id. */
-export interface DisplayContent {
-  data: MimeBundle;
-  metadata: Record<string, unknown>;
-  transient?: { display_id?: string };
-}
-
-/** tslab's writer: sends display_data, or update_display_data when `update` is true. */
-export type WriteDisplayData = (content: DisplayContent, update?: boolean) => void;
-
-interface TslabJupyterModule {
-  lastWriteDisplayData: WriteDisplayData | null;
-}
-
-const TSLAB_JUPYTER = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
-let tslabModule: TslabJupyterModule | null = null;
-
-/** tslab's jupyter module as loaded by the running kernel, or null when tslab is not running. */
-function findTslab(): TslabJupyterModule | null {
-  if (tslabModule && typeof tslabModule.lastWriteDisplayData === "function") return tslabModule;
-  for (const [file, mod] of Object.entries(require.cache)) {
-    if (!mod || !TSLAB_JUPYTER.test(file)) continue;
-    const exp = mod.exports as Partial<TslabJupyterModule> | undefined;
-    if (exp && typeof exp.lastWriteDisplayData === "function") {
-      tslabModule = exp as TslabJupyterModule;
-      return tslabModule;
-    }
-  }
-  return null;
-}
+export type { DisplayContent, WriteDisplayData };
 
 /** A test or another front end can take the place of tslab: `setDisplayWriter(w)`; null restores tslab. */
 let override: WriteDisplayData | null = null;
@@ -61,8 +31,7 @@ export function setDisplayWriter(writer: WriteDisplayData | null): void {
 /** The writer of the cell running now: the override, tslab's, or null (plain Node: print text). */
 export function currentWriter(): WriteDisplayData | null {
   if (override) return override;
-  const t = findTslab();
-  return t ? t.lastWriteDisplayData : null;
+  return tslabWriter();
 }
 
 /** True inside a tslab kernel (or with a writer set by `setDisplayWriter`). */
@@ -86,11 +55,22 @@ function send(writer: WriteDisplayData | null, content: DisplayContent, update: 
   else console.log(plainText(content.data));
 }
 
+/** A MIME bundle ({ "text/plain": "…", … }) and its metadata object. */
+function checkBundle(fn: string, bundle: unknown, metadata: unknown): void {
+  if (typeof bundle !== "object" || bundle === null || Array.isArray(bundle)) {
+    throw new InputError(fn, "bundle", 'a MIME bundle such as { "text/plain": "…" }', describe(bundle));
+  }
+  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
+    throw new InputError(fn, "metadata", "an object (per MIME type)", describe(metadata));
+  }
+}
+
 /**
  * Show one output holding every MIME type of `bundle` in the cell running now (plain Node:
  * print its text/plain). `metadata` is per MIME type, e.g. `{ "image/png": { width, height } }`.
  */
 export function displayBundle(bundle: MimeBundle, metadata: Record<string, unknown> = {}): void {
+  checkBundle("displayBundle", bundle, metadata);
   send(currentWriter(), { data: bundle, metadata }, false);
 }
 
@@ -108,6 +88,8 @@ export class DisplayHandle {
     id: string = newDisplayId(),
     private readonly printUpdates = true,
   ) {
+    checkString("DisplayHandle", "id", id);
+    if (typeof printUpdates !== "boolean") throw new InputError("DisplayHandle", "printUpdates", "true or false", describe(printUpdates));
     this.id = id;
     this.writer = currentWriter();
   }
@@ -119,6 +101,7 @@ export class DisplayHandle {
 
   /** Create the output (or, if it exists, replace its content). */
   display(bundle: MimeBundle, metadata: Record<string, unknown> = {}): void {
+    checkBundle("DisplayHandle.display", bundle, metadata);
     if (this.shown) return this.update(bundle, metadata);
     this.shown = true;
     send(this.writer, { data: bundle, metadata, transient: { display_id: this.id } }, false);
@@ -126,6 +109,7 @@ export class DisplayHandle {
 
   /** Replace the output's content in place (creates it first if needed). */
   update(bundle: MimeBundle, metadata: Record<string, unknown> = {}): void {
+    checkBundle("DisplayHandle.update", bundle, metadata);
     if (!this.shown) return this.display(bundle, metadata);
     if (!this.writer && !this.printUpdates) return;
     send(this.writer, { data: bundle, metadata, transient: { display_id: this.id } }, true);

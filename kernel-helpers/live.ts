@@ -10,16 +10,13 @@
  *
  * The handle holds `onBatch`, `onEpoch` and `signal`, the three options of `train` it drives.
  *
- * Interrupt (Jupyter's "interrupt the kernel" sends SIGINT to the kernel process): tslab's own
- * handler would only stop waiting for the cell, leaving training running in the background. While
- * a live training runs in the cell that created it, the first SIGINT instead aborts `signal`:
- * `train` stops after the current batch and returns the history so far, and the cell ends
- * normally. A second SIGINT goes to tslab's handlers (or, in plain Node, ends the process as
- * usual). When training ends, tslab's handlers are back in place.
+ * Interrupt (Jupyter's "interrupt the kernel") is not the display's business: `train` itself
+ * stops after the current batch and resolves with `history.stopped === "interrupt"` (the kernel
+ * hands interrupts to the library, see src/host.ts), and the display then says "interrupted".
  */
 import { InputError, describe } from "../src/errors";
 import { historyChart } from "../src/charts/line";
-import { DisplayHandle, currentWriter, type WriteDisplayData } from "./display";
+import { DisplayHandle } from "./display";
 import { esc, showOutput } from "./show";
 import type { History, HistoryRow, TrainProgress } from "../src/train";
 
@@ -35,8 +32,6 @@ export interface LiveTrainingOptions {
   progressEveryMs?: number;
   /** The chart is redrawn after an epoch when this many ms have passed since the last redraw (and always at the end). Default 1000. */
   chartEveryMs?: number;
-  /** Catch Jupyter's interrupt (SIGINT) to stop after the current batch. Default true. */
-  interrupt?: boolean;
   /** Pixel density of the chart's PNG. Default 2. */
   scale?: number;
 }
@@ -50,95 +45,15 @@ export interface LiveTraining {
   readonly onBatch: (p: TrainProgress) => void;
   /** for train: adds the epoch to the chart and redraws both outputs */
   readonly onEpoch: (p: TrainProgress) => void;
-  /** for train: aborted by an interrupt or by `stop()` */
+  /** for train: aborted by `stop()` */
   readonly signal: AbortSignal;
-  /** Stop training after the current batch (what an interrupt does). */
+  /** Stop training after the current batch. */
   stop(): void;
-  /** End the display: final redraw, SIGINT handlers back to tslab's. Called by itself when train ends. */
+  /** End the display: final redraw. Called by itself when train ends. */
   close(): void;
   /** The epochs finished so far. */
   readonly rows: readonly LiveRow[];
   readonly state: LiveState;
-}
-
-// ------------------------------------------------------------------ the SIGINT guard
-
-type Listener = (...args: unknown[]) => void;
-
-/**
- * One SIGINT listener for every live training: while at least one is running in the cell that
- * created it, it stands in for the other listeners (tslab's), which it keeps aside; the first
- * interrupt aborts those trainings, a later one goes to the listeners kept aside.
- *
- * Node's vm removes every SIGINT listener while a cell's synchronous code runs (breakOnSigint)
- * and puts them back afterwards: so the guard installs itself in a microtask, once the cell's
- * synchronous part is over, and adopts any listener added back while it is installed.
- */
-const guard = {
-  active: new Set<Guarded>(),
-  saved: [] as Listener[],
-  installed: false,
-  pending: false,
-  listener(this: void): void {
-    const running = [...guard.active].filter((g) => g.inItsCell() && !g.aborted());
-    if (running.length > 0) {
-      for (const g of running) g.interrupt();
-      return;
-    }
-    // nothing of ours to stop: the interrupt is tslab's (or, in plain Node, ends the process)
-    const saved = guard.saved;
-    guard.uninstall();
-    if (saved.length > 0) for (const l of saved) l("SIGINT");
-    else if (currentWriter() === null) process.kill(process.pid, "SIGINT");
-  },
-  /** A listener added while the guard is installed (the vm putting tslab's back) is kept aside too. */
-  adopt(this: void, event: string | symbol, l: Listener): void {
-    if (event !== "SIGINT" || l === guard.listener) return;
-    queueMicrotask(() => {
-      if (!guard.installed || !process.listeners("SIGINT").includes(l)) return;
-      process.removeListener("SIGINT", l);
-      if (!guard.saved.includes(l)) guard.saved.push(l);
-    });
-  },
-  add(g: Guarded): void {
-    guard.active.add(g);
-    if (guard.installed || guard.pending) return;
-    guard.pending = true;
-    queueMicrotask(guard.install);
-  },
-  install(this: void): void {
-    guard.pending = false;
-    if (guard.installed || guard.active.size === 0) return;
-    guard.saved = (process.listeners("SIGINT") as Listener[]).filter((l) => l !== guard.listener);
-    for (const l of guard.saved) process.removeListener("SIGINT", l);
-    process.on("SIGINT", guard.listener);
-    process.on("newListener", guard.adopt);
-    guard.installed = true;
-  },
-  remove(g: Guarded): void {
-    guard.active.delete(g);
-    if (guard.active.size === 0) guard.uninstall();
-  },
-  uninstall(): void {
-    guard.active.clear();
-    if (!guard.installed) return;
-    process.removeListener("newListener", guard.adopt);
-    process.removeListener("SIGINT", guard.listener);
-    for (const l of guard.saved) if (!process.listeners("SIGINT").includes(l)) process.on("SIGINT", l);
-    guard.saved = [];
-    guard.installed = false;
-  },
-};
-
-interface Guarded {
-  inItsCell(): boolean;
-  aborted(): boolean;
-  interrupt(): void;
-}
-
-/** The SIGINT listeners are ours right now (for tests). */
-export function interruptGuardInstalled(): boolean {
-  return guard.installed;
 }
 
 // ------------------------------------------------------------------ formatting
@@ -166,14 +81,12 @@ function checkOpts(o: unknown): Required<Omit<LiveTrainingOptions, "epochs">> & 
     return v;
   };
   if (r.title !== undefined && typeof r.title !== "string") throw new InputError(fn, "opts.title", "a string", describe(r.title));
-  if (r.interrupt !== undefined && typeof r.interrupt !== "boolean") throw new InputError(fn, "opts.interrupt", "true or false", describe(r.interrupt));
   if (r.scale !== undefined && (typeof r.scale !== "number" || !(r.scale > 0 && r.scale <= 10))) throw new InputError(fn, "opts.scale", "a number in (0, 10]", describe(r.scale));
   return {
     epochs: r.epochs === undefined ? null : num("epochs", r.epochs, 0, true, 1),
     title: r.title ?? "Training",
     progressEveryMs: num("progressEveryMs", r.progressEveryMs, 500, false, 0),
     chartEveryMs: num("chartEveryMs", r.chartEveryMs, 1000, false, 0),
-    interrupt: r.interrupt ?? true,
     scale: r.scale ?? 2,
   };
 }
@@ -188,7 +101,6 @@ function checkOpts(o: unknown): Required<Omit<LiveTrainingOptions, "epochs">> & 
 export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
   const o = checkOpts(opts);
   const controller = new AbortController();
-  const writer: WriteDisplayData | null = currentWriter();
   const progressOut = new DisplayHandle(undefined, false);
   const chartOut = new DisplayHandle(undefined, false);
   const inKernel = progressOut.live;
@@ -203,17 +115,6 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
 
   const rowsNow = (): LiveRow[] =>
     (history?.rows ?? []).map((r) => ({ epoch: r.epoch, loss: r.loss, accuracy: r.accuracy, val_loss: r.val_loss, val_accuracy: r.val_accuracy }));
-
-  const guarded: Guarded = {
-    // our interrupt applies while the cell that made the display is the one running
-    inItsCell: () => currentWriter() === writer,
-    aborted: () => controller.signal.aborted,
-    interrupt: () => {
-      if (state === "waiting" || state === "running") state = "interrupted";
-      controller.abort();
-      if (!closed) drawProgress();
-    },
-  };
 
   /** The metrics of the last finished epoch, or the last batch's loss before the first epoch ends. */
   const metrics = (): string => {
@@ -271,13 +172,12 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
     chartOut.update(out.data, out.metadata);
   }
 
-  /** Training ended (train set history.stopped, or close()): final redraw, SIGINT handlers back. */
+  /** Training ended (train set history.stopped, or close()): final redraw. */
   function end(why: string | undefined): void {
     if (closed) return;
     closed = true;
     reason = why ?? "done";
-    if (state === "waiting" || state === "running") state = reason === "done" ? "done" : reason === "abort" ? "interrupted" : "stopped";
-    guard.remove(guarded);
+    if (state === "waiting" || state === "running") state = reason === "done" ? "done" : reason === "interrupt" ? "interrupted" : "stopped";
     drawChart();
     drawProgress();
     if (!inKernel) console.log(progressLine());
@@ -302,7 +202,7 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
         },
       });
     } catch {
-      // a frozen history: close(), or the guard passing interrupts on once the cell is over
+      // a frozen history: close() ends the display
     }
   }
 
@@ -333,7 +233,6 @@ export function liveTraining(opts?: LiveTrainingOptions): LiveTraining {
     progressOut.display(progressBundle());
     chartOut.display({ "text/plain": `${o.title}: the chart appears after the first epoch` });
   }
-  if (o.interrupt) guard.add(guarded);
 
   return {
     onBatch,

@@ -18,6 +18,7 @@
  *   const L = a.mul(b).add(a).tanh();   // L = tanh(a·b + a)
  *   L.backward();                       // a.grad = (1 − L²)(b + 1), b.grad = (1 − L²)·a
  */
+import { optionsOf } from "./checks";
 import { describe, InputError } from "./errors";
 
 /** A Value or a plain number (turned into a leaf Value). */
@@ -273,7 +274,7 @@ export interface GraphOptions {
  */
 export function graphOf(root: Value, opts: GraphOptions = {}): { nodes: GraphNode[]; edges: GraphEdge[] } {
   if (!(root instanceof Value)) throw new InputError("graphOf", "root", "a Value", describe(root));
-  const { opNodes = true } = opts;
+  const { opNodes = true } = optionsOf("graphOf", "opts", opts);
   const order = root.topologicalOrder();
   const ids = new Map<Value, string>(order.map((v, i) => [v, `v${i}`]));
   const nodes: GraphNode[] = [];

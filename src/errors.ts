@@ -13,7 +13,7 @@ export class InputError extends Error {
     readonly expected: string,
     readonly got: string,
   ) {
-    super(`${fn}: argument '${arg}' expected ${expected}, got ${got}`);
+    super(`${text(fn)}: argument '${text(arg)}' expected ${text(expected)}, got ${text(got)}`);
     this.name = "InputError";
   }
 }
@@ -32,6 +32,11 @@ export class NonFiniteError extends InputError {
 /** Throw an InputError unless `ok`. */
 export function check(ok: boolean, fn: string, arg: string, expected: string, got: string | (() => string)): asserts ok {
   if (!ok) throw new InputError(fn, arg, expected, typeof got === "function" ? got() : got);
+}
+
+/** A string as is, anything else described: error messages never throw while being built. */
+export function text(v: unknown): string {
+  return typeof v === "string" ? v : describe(v);
 }
 
 /** Format a shape as `[2, 3]`. */

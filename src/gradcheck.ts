@@ -13,6 +13,7 @@
  * and h = 1e-4 helps. For functions linear or quadratic in x (dense, dropout, flatten, MSE) the
  * truncation error is zero, so a larger h only removes rounding noise.
  */
+import { optionsOf } from "./checks";
 import { describe, fmtShape, InputError } from "./errors";
 import type { ForwardOptions, Param } from "./layers/layer";
 import { Random } from "./random";
@@ -179,6 +180,7 @@ function checkTolerance(fn: string, tolerance: unknown): asserts tolerance is nu
  *   gradCheck(() => sigmoidForward(z).out, z, sigmoidBackward(dout, cache).dx, { dout })
  */
 export function gradCheck(f: () => number | Tensor, x: Tensor, analytic: Tensor, opts: GradCheckOptions = {}): GradCheckResult {
+  opts = optionsOf("gradCheck", "opts", opts);
   const fn = "gradCheck";
   if (typeof f !== "function") throw new InputError(fn, "f", "a function returning a number or a Tensor", describe(f));
   checkTensor(fn, "x", x);
@@ -246,6 +248,7 @@ function inputGradient(back: unknown): Tensor | null {
  * evaluation mode (dropout off) so that every call computes the same function.
  */
 export function gradCheckModel(model: Checkable, x: Tensor, opts: ModelGradCheckOptions = {}): ModelGradCheckResult {
+  opts = optionsOf("gradCheckModel", "opts", opts);
   const fn = "gradCheckModel";
   if (model == null || typeof model.forward !== "function" || typeof model.backward !== "function" || typeof model.params !== "function") {
     throw new InputError(fn, "model", "a layer or network (forward, backward, params)", describe(model));

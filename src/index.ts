@@ -38,7 +38,8 @@ export { oneHot, softmaxCrossEntropy, mseLoss } from "./layers/losses";
 export type { SoftmaxCrossEntropyResult, MseResult } from "./layers/losses";
 export { SGD, Adam } from "./optim";
 export type { Optimizer, SGDOptions, AdamOptions, WeightDecay } from "./optim";
-export { train, evaluate, confusionMatrix } from "./train";
+export { train, evaluate, confusionMatrix, DivergenceError } from "./train";
+export { interruptSignal } from "./host";
 export type {
   LabeledData, History, HistoryRow, StopReason, TrainOptions, TrainProgress, TrainCallback, EndCallback, EarlyStoppingOptions,
 } from "./train";
@@ -75,7 +76,7 @@ export type {
 
 // ---- Data sets: MNIST digits, Fashion-MNIST, X-or-O images, 2-D toy sets -------------------------
 export {
-  batches, loadDigits, resizeArea, DIGIT_CLASSES, loadFashionMnist, FASHION_CLASSES, FASHION_DIR, MissingDataError,
+  batches, loadDigits, resizeArea, DIGIT_CLASSES, loadFashionMnist, FASHION_CLASSES, FASHION_DIR, MissingDataError, DataFileError,
   xoImages, xoFilters, matchScore, xorData, circlesData, spiralData, twoBlobs,
 } from "./data";
 export type {
@@ -94,3 +95,4 @@ export type {
   GraphChartInput, GraphChartNode, GraphChartEdge, GraphChartOptions, GraphChartDatum, LaidOutNode,
   NetworkDiagramInput, NetworkDiagramOptions, DiagramNeuron, DiagramEdge,
 } from "./charts";
+export { sliderChart, slidersChart, nestedSets, neuronNotes, decisionBoundary, type Slider, type SliderChartOptions, type NestedSet, type NeuronNotesOptions, type DecisionBoundaryOptions } from "./charts";

@@ -17,6 +17,7 @@
  * Accuracy: the share of examples whose predicted class (argmax of the output; with one output,
  * out > 0.5) equals the label (or, for Tensor targets, the argmax / the thresholded target).
  */
+import { optionsOf } from "./checks";
 import { describe, fmtShape, InputError } from "./errors";
 import { checkOutputFinite, checkTensor, Tensor } from "./tensor";
 import type { BackwardStep, BackwardTrace, ForwardTrace, LayerTrace, LossTrace } from "./trace";
@@ -94,6 +95,7 @@ export function kerasShape(shape: readonly number[]): string {
 
 /** Predicted classes of outputs [N, K]: argmax of each row; with K = 1, out > 0.5 gives class 1. */
 export function predictedClasses(out: Tensor): number[] {
+  checkTensor("predictedClasses", "out", out);
   const k = out.shape[out.rank - 1];
   if (k === 1) return Array.from(out.data, (v) => (v > 0.5 ? 1 : 0));
   return out.argmax(-1);
@@ -129,6 +131,7 @@ export class Network {
 
   /** Run x through every layer; with `trace: true` the trace lists each layer's step. */
   forward(x: Tensor, opts: ForwardOptions = {}): { out: Tensor; trace?: ForwardTrace } {
+    opts = optionsOf(`${this.name}.forward`, "opts", opts);
     checkTensor(`${this.name}.forward`, "x", x);
     const training = opts.training ?? false;
     const trace = opts.trace ?? false;
@@ -188,6 +191,7 @@ export class Network {
 
   /** Put back values saved by `snapshot()` (in place, so the layers see them). */
   restore(saved: Map<string, Float64Array>): void {
+    if (!(saved instanceof Map)) throw new InputError(`${this.name}.restore`, "saved", "a snapshot of this network (from snapshot())", describe(saved));
     for (const { key, param } of this.namedParams()) {
       const v = saved.get(key);
       if (v === undefined || v.length !== param.value.size) {
@@ -248,6 +252,7 @@ export class Network {
   lossOf(x: Tensor, targets: Targets, loss: LossName = "cross-entropy", opts: { training?: boolean } = {}): LossResult {
     const fn = `${this.name}.lossOf`;
     this.checkLoss(fn, loss);
+    opts = optionsOf(fn, "opts", opts);
     const { out } = this.forward(x, { training: opts.training ?? false });
     return this.lossOfOutput(fn, out, targets, loss);
   }

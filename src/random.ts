@@ -5,6 +5,7 @@
  * The generator is mulberry32 (32-bit state, fast, good enough for teaching and tests);
  * normal numbers come from the Box–Muller transform.
  */
+import { checkCount } from "./checks";
 import { checkInt, checkNumber, InputError, describe } from "./errors";
 
 export class Random {
@@ -59,7 +60,7 @@ export class Random {
 
   /** A random permutation of 0..n-1 (Fisher–Yates). */
   permutation(n: number): number[] {
-    checkInt("Random.permutation", "n", n, 0);
+    checkCount("Random.permutation", "n", n, 0);
     const p = Array.from({ length: n }, (_, i) => i);
     return this.shuffle(p);
   }

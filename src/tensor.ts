@@ -7,59 +7,12 @@
  * an axis of size 1 stretches to match.
  */
 import { checkFinite, checkInt, checkNumber, describe, fmtShape, InputError, NonFiniteError } from "./errors";
+import { gemm } from "./linalg";
+import { checkArray, checkFits, checkFunction } from "./checks";
 import { Random, rng } from "./random";
+import { broadcastShapes, broadcastZip, checkShape, formatGrid, parseNested, sizeOf, stridesOf, type NestedArray } from "./shape";
 
-/** Nested arrays of numbers of any depth: `[[1, 2], [3, 4]]`. */
-export type NestedArray = number | NestedArray[];
-
-/** The minimum of a TensorFlow.js tensor that conversion needs (works with any tfjs backend). */
-export interface TfTensorLike {
-  shape: number[];
-  dataSync(): ArrayLike<number>;
-}
-/** The minimum of the TensorFlow.js namespace that `toTf` needs. */
-export interface TfLike {
-  tensor(values: Float32Array | number[], shape: number[], dtype?: "float32"): unknown;
-}
-
-function checkShape(fn: string, shape: unknown): number[] {
-  if (!Array.isArray(shape)) throw new InputError(fn, "shape", "an array of positive integers", describe(shape));
-  for (const d of shape) {
-    if (typeof d !== "number" || !Number.isInteger(d) || d < 1) {
-      throw new InputError(fn, "shape", "positive integer sizes", JSON.stringify(shape));
-    }
-  }
-  return [...shape];
-}
-
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
-
-/** The shape two shapes broadcast to, or an error naming `fn`. */
-export function broadcastShapes(fn: string, a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const da = a[a.length - n + i] ?? 1;
-    const db = b[b.length - n + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new InputError(fn, "b", `a shape that broadcasts with ${fmtShape(a)}`, fmtShape(b));
-    }
-    out[i] = Math.max(da, db);
-  }
-  return out;
-}
+export { broadcastShapes, type NestedArray } from "./shape";
 
 export class Tensor {
   readonly shape: number[];
@@ -97,30 +50,8 @@ export class Tensor {
 
   /** From nested arrays: `Tensor.from([[1, 2], [3, 4]])` has shape [2, 2]. Ragged arrays are rejected. */
   static from(nested: NestedArray): Tensor {
-    const shape: number[] = [];
-    let cur: NestedArray = nested;
-    while (Array.isArray(cur)) {
-      if (cur.length === 0) throw new InputError("Tensor.from", "nested", "non-empty arrays", "an empty array");
-      shape.push(cur.length);
-      cur = cur[0];
-    }
-    if (shape.length === 0) shape.push(1);
-    const out = new Float64Array(sizeOf(shape));
-    let k = 0;
-    const walk = (v: NestedArray, depth: number, path: string): void => {
-      if (depth === shape.length || (!Array.isArray(nested) && depth === 0)) {
-        if (typeof v !== "number") throw new InputError("Tensor.from", "nested", `a number at ${path || "top"}`, describe(v));
-        if (!Number.isFinite(v)) throw new InputError("Tensor.from", "nested", `a finite number at ${path || "top"}`, String(v));
-        out[k++] = v;
-        return;
-      }
-      if (!Array.isArray(v) || v.length !== shape[depth]) {
-        throw new InputError("Tensor.from", "nested", `an array of length ${shape[depth]} at ${path || "top"} (arrays must not be ragged)`, describe(v));
-      }
-      v.forEach((x, i) => walk(x, depth + 1, `${path}[${i}]`));
-    };
-    walk(nested, 0, "");
-    return new Tensor(out, shape);
+    const { data, shape } = parseNested("Tensor.from", nested);
+    return new Tensor(data, shape);
   }
 
   /** From flat values and a shape. The values are copied and checked finite. */
@@ -155,29 +86,17 @@ export class Tensor {
   /** 0, 1, …, n−1 as a vector. */
   static arange(n: number): Tensor {
     checkInt("Tensor.arange", "n", n);
+    checkFits("Tensor.arange", "n", [n]);
     return new Tensor(Float64Array.from({ length: n }, (_, i) => i), [n]);
   }
 
   /** The n×n identity matrix. */
   static eye(n: number): Tensor {
     checkInt("Tensor.eye", "n", n);
+    checkFits("Tensor.eye", "n", [n, n]);
     const t = Tensor.zeros([n, n]);
     for (let i = 0; i < n; i++) t.data[i * n + i] = 1;
     return t;
-  }
-
-  /** From a TensorFlow.js tensor (its values are read synchronously, nothing is disposed). */
-  static fromTf(t: TfTensorLike): Tensor {
-    if (t == null || typeof (t as TfTensorLike).dataSync !== "function") {
-      throw new InputError("Tensor.fromTf", "t", "a TensorFlow.js tensor", describe(t));
-    }
-    const shape = t.shape.length === 0 ? [1] : t.shape;
-    return new Tensor(Float64Array.from(t.dataSync()), shape);
-  }
-
-  /** To a float32 TensorFlow.js tensor: `x.toTf(tf)`. The caller owns (and disposes) the result. */
-  toTf<T = unknown>(tf: TfLike): T {
-    return tf.tensor(Float32Array.from(this.data), [...this.shape], "float32") as T;
   }
 
   // ---------------------------------------------------------------- basics
@@ -192,6 +111,9 @@ export class Tensor {
 
   /** The flat offset of an index, checked. */
   offset(index: readonly number[], fn = "Tensor.get"): number {
+    if (typeof fn !== "string") fn = "Tensor.offset";
+    checkArray(fn, "index", index, "an array of indices");
+    for (const k of index) if (typeof k !== "number") throw new InputError(fn, "index", "integer indices", describe(k));
     if (index.length !== this.rank) {
       throw new InputError(fn, "index", `${this.rank} indices for shape ${fmtShape(this.shape)}`, `${index.length} (${fmtShape(index)})`);
     }
@@ -244,6 +166,7 @@ export class Tensor {
 
   /** Permute the axes; the default reverses them (the matrix transpose for 2-D). */
   transpose(perm?: readonly number[]): Tensor {
+    if (perm !== undefined && perm !== null) checkArray("Tensor.transpose", "perm", perm, `a permutation of 0..${this.rank - 1}`);
     const r = this.rank;
     const p = perm ? [...perm] : Array.from({ length: r }, (_, i) => r - 1 - i);
     const sorted = [...p].sort((a, b) => a - b);
@@ -276,6 +199,7 @@ export class Tensor {
 
   /** f applied to every value: a new tensor. */
   map(f: (v: number, i: number) => number): Tensor {
+    checkFunction("Tensor.map", "f", f);
     const out = new Float64Array(this.size);
     for (let i = 0; i < out.length; i++) out[i] = f(this.data[i], i);
     return new Tensor(out, this.shape);
@@ -283,6 +207,8 @@ export class Tensor {
 
   /** f applied pairwise, with broadcasting. */
   zip(other: Tensor | number, f: (a: number, b: number) => number, fn = "Tensor.zip"): Tensor {
+    if (typeof fn !== "string") fn = "Tensor.zip";
+    checkFunction(fn, "f", f);
     const b = typeof other === "number" ? Tensor.full([1], other) : other;
     if (!(b instanceof Tensor)) throw new InputError(fn, "b", "a Tensor or a number", describe(other));
     if (b.shape.length === this.shape.length && b.shape.every((d, i) => d === this.shape[i])) {
@@ -291,30 +217,7 @@ export class Tensor {
       return new Tensor(out, this.shape);
     }
     const shape = broadcastShapes(fn, this.shape, b.shape);
-    const n = shape.length;
-    const sa = shape.map((_, i) => {
-      const j = i - (n - this.rank);
-      return j < 0 || this.shape[j] === 1 ? 0 : this.strides[j];
-    });
-    const sb = shape.map((_, i) => {
-      const j = i - (n - b.rank);
-      return j < 0 || b.shape[j] === 1 ? 0 : b.strides[j];
-    });
-    const out = new Float64Array(sizeOf(shape));
-    const idx = new Array<number>(n).fill(0);
-    for (let k = 0; k < out.length; k++) {
-      let oa = 0;
-      let ob = 0;
-      for (let i = 0; i < n; i++) {
-        oa += idx[i] * sa[i];
-        ob += idx[i] * sb[i];
-      }
-      out[k] = f(this.data[oa], b.data[ob]);
-      for (let i = n - 1; i >= 0; i--) {
-        if (++idx[i] < shape[i]) break;
-        idx[i] = 0;
-      }
-    }
+    const out = broadcastZip(this.data, this.shape, b.data, b.shape, shape, f);
     return new Tensor(out, shape);
   }
 
@@ -365,18 +268,8 @@ export class Tensor {
     }
     const [n, d] = this.shape;
     const m = b.shape[1];
-    const out = new Float64Array(n * m);
-    const A = this.data;
-    const B = b.data;
-    for (let i = 0; i < n; i++) {
-      const oi = i * m;
-      for (let k = 0; k < d; k++) {
-        const a = A[i * d + k];
-        if (a === 0) continue;
-        const bk = k * m;
-        for (let j = 0; j < m; j++) out[oi + j] += a * B[bk + j];
-      }
-    }
+    // out[i, :] += a[i, k] · b[k, :], k = 0, 1, … (src/linalg.ts, the one home of matrix products)
+    const out = gemm(this.data, b.data, n, d, m);
     return new Tensor(out, [n, m]);
   }
 
@@ -416,6 +309,8 @@ export class Tensor {
 
   /** A checked axis; negative counts from the end. */
   axis(fn: string, axis: number): number {
+    if (typeof fn !== "string") fn = "Tensor.axis";
+    if (typeof axis !== "number") throw new InputError(fn, "axis", `an axis in [${-this.rank}, ${this.rank - 1}]`, describe(axis));
     const ax = axis < 0 ? this.rank + axis : axis;
     if (!Number.isInteger(axis) || ax < 0 || ax >= this.rank) {
       throw new InputError(fn, "axis", `an axis in [${-this.rank}, ${this.rank - 1}] for shape ${fmtShape(this.shape)}`, String(axis));
@@ -475,6 +370,7 @@ export class Tensor {
 
   /** Rows start..end−1 along axis 0 (a copy): a mini-batch. */
   slice0(start: number, end: number): Tensor {
+    if (typeof start !== "number" || typeof end !== "number") throw new InputError("Tensor.slice0", "start/end", "two integers", `${describe(start)}, ${describe(end)}`);
     const n = this.shape[0];
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > n || start >= end) {
       throw new InputError("Tensor.slice0", "start/end", `0 <= start < end <= ${n}`, `start ${start}, end ${end}`);
@@ -498,12 +394,15 @@ export class Tensor {
 
   /** Row i along axis 0, without the first axis. */
   row(i: number): Tensor {
+    checkInt("Tensor.row", "i", i, 0);
     return this.slice0(i, i + 1).reshape(this.shape.length > 1 ? this.shape.slice(1) : [1]);
   }
 
   /** Stack equal-shaped tensors along a new first axis. */
   static stack(items: readonly Tensor[]): Tensor {
     if (!Array.isArray(items) || items.length === 0) throw new InputError("Tensor.stack", "items", "a non-empty array of tensors", describe(items));
+    if (!(items[0] instanceof Tensor)) throw new InputError("Tensor.stack", "items[0]", "a Tensor", describe(items[0]));
+    checkFits("Tensor.stack", "items", [items.length, items[0].size], `${items.length} × ${items[0].size}`);
     const s = items[0].shape;
     const out = new Float64Array(items.length * items[0].size);
     items.forEach((t, i) => {
@@ -519,6 +418,7 @@ export class Tensor {
 
   /** True when shapes are equal and every value is within `tol`. */
   allClose(b: Tensor, tol = 1e-9): boolean {
+    checkNumber("Tensor.allClose", "tol", tol);
     if (!(b instanceof Tensor) || b.rank !== this.rank || b.shape.some((d, i) => d !== this.shape[i])) return false;
     for (let i = 0; i < this.size; i++) if (!(Math.abs(this.data[i] - b.data[i]) <= tol)) return false;
     return true;
@@ -555,36 +455,9 @@ export class Tensor {
    * named by their leading indices, numbers aligned with `digits` decimals.
    */
   toString(digits = 4): string {
-    const fmt = (v: number) => {
-      const s = Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : v.toFixed(digits);
-      return s === "-0" ? "0" : s;
-    };
-    const header = `Tensor ${fmtShape(this.shape)}`;
-    if (this.rank === 1) return `${header}\n[ ${Array.from(this.data, fmt).join("  ")} ]`;
-    const [h, w] = this.shape.slice(-2);
-    const planes = this.size / (h * w);
-    const cells = Array.from(this.data, fmt);
-    const width = Math.max(...cells.map((c) => c.length));
-    const lines: string[] = [header];
-    const lead = this.shape.slice(0, -2);
-    const maxPlanes = 16;
-    for (let p = 0; p < Math.min(planes, maxPlanes); p++) {
-      if (lead.length > 0) {
-        const idx: number[] = [];
-        let r = p;
-        for (let i = lead.length - 1; i >= 0; i--) {
-          idx.unshift(r % lead[i]);
-          r = Math.floor(r / lead[i]);
-        }
-        lines.push(`[${idx.join(", ")}, :, :]`);
-      }
-      for (let i = 0; i < h; i++) {
-        const row = cells.slice(p * h * w + i * w, p * h * w + (i + 1) * w).map((c) => c.padStart(width));
-        lines.push("  " + row.join("  "));
-      }
-    }
-    if (planes > maxPlanes) lines.push(`… ${planes - maxPlanes} more slices`);
-    return lines.join("\n");
+    checkInt("Tensor.toString", "digits", digits, 0);
+    if (digits > 20) throw new InputError("Tensor.toString", "digits", "an integer in [0, 20]", String(digits));
+    return formatGrid(this.data, this.shape, digits);
   }
 }
 

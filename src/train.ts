@@ -10,11 +10,13 @@
  * epoch with the weights at that moment. The loop yields to the event loop every few
  * milliseconds, so that a Jupyter interrupt, an AbortSignal or a chart redraw can get in.
  */
-import { checkFinite, checkInt, describe, InputError, NonFiniteError } from "./errors";
+import { checkCount, checkFits } from "./checks";
+import { checkFinite, checkInt, describe, InputError, NonFiniteError, text } from "./errors";
 import { checkTargets, Network, type LossName, type Targets } from "./network";
 import type { Optimizer } from "./optim";
 import { batches } from "./data/batches";
 import { Random } from "./random";
+import { watchInterrupt } from "./host";
 import { checkTensor, Tensor } from "./tensor";
 import pl from "nodejs-polars";
 
@@ -26,8 +28,11 @@ export interface LabeledData {
   labels: Targets;
 }
 
-/** Why training ended ("diverged": the loss, a gradient or a weight stopped being a finite number). */
-export type StopReason = "done" | "early" | "abort" | "callback" | "diverged";
+/**
+ * Why training ended: "abort" your `signal`, "interrupt" the kernel's Interrupt, "diverged" the
+ * loss, a gradient or a weight stopped being a finite number.
+ */
+export type StopReason = "done" | "early" | "abort" | "interrupt" | "callback" | "diverged";
 
 /** One finished epoch. Epochs count from 1; val_… are null without validation data. */
 export interface HistoryRow {
@@ -155,11 +160,13 @@ export class DivergenceError extends Error {
     /** what was not finite, e.g. "dense_2.forward: … Infinity at flat index 3" */
     readonly detail: string,
   ) {
-    const rate = lr === null ? "" : ` with learning rate ${lr}`;
-    const kept = `${history.rows.length} finished epoch${history.rows.length === 1 ? "" : "s"} and ${history.batches.length} batch losses`;
+    const rate = typeof lr === "number" ? ` with learning rate ${lr}` : "";
+    const count = (a: unknown) => (Array.isArray(a) ? a.length : 0);
+    const epochs = count(history?.rows);
+    const kept = `${epochs} finished epoch${epochs === 1 ? "" : "s"} and ${count(history?.batches)} batch losses`;
     super(
-      `${fn}: training diverged at epoch ${epoch}, batch ${batch}${rate}: ${detail}. ` +
-        `Lower the learning rate${lr === null ? "" : ` (try ${lr / 10})`}; the history so far (${kept}) is in error.history`,
+      `${text(fn)}: training diverged at epoch ${text(epoch)}, batch ${text(batch)}${rate}: ${text(detail)}. ` +
+        `Lower the learning rate${typeof lr === "number" ? ` (try ${lr / 10})` : ""}; the history so far (${kept}) is in error.history`,
     );
     this.name = "DivergenceError";
   }
@@ -194,8 +201,9 @@ export function historyFrame(rows: readonly HistoryRow[]): pl.DataFrame {
  * Train `net` on `data` with mini-batch gradient descent; resolves to the History.
  *
  * How it ends: after `epochs` ("done"), early stopping ("early"), a callback returning "stop"
- * ("callback"), `signal` aborted — by you, or by the kernel's Interrupt — ("abort"): each resolves
- * with the history so far, and `onEnd` is called once. When the loss, a gradient or a weight
+ * ("callback"), `signal` aborted by you ("abort"), the kernel's Interrupt ("interrupt", see
+ * interruptSignal in ./host.ts): each stops after the current batch and resolves with the history
+ * so far, and `onEnd` is called once. When the loss, a gradient or a weight
  * stops being finite after training started, it rejects with a DivergenceError that names the
  * epoch, the batch and the learning rate and holds the history so far (`error.history`).
  *
@@ -239,8 +247,12 @@ export async function train(net: Network, data: LabeledData, options: TrainOptio
   let best = Infinity;
   let bestWeights: Map<string, Float64Array> | null = null;
   let sinceBest = 0;
+  const host = watchInterrupt();
+  /** Why to stop now, when a signal says so: your abort first, then the kernel's interrupt. */
+  const aborted = (): StopReason | null => (signal?.aborted ? "abort" : host.signal.aborted ? "interrupt" : null);
 
   const finish = (reason: StopReason): History => {
+    host.done();
     history.stopped = reason;
     if (stopping?.restoreBest && bestWeights !== null) net.restore(bestWeights);
     const warning = reason === "diverged" ? null : explodedLossWarning(history, optimizer.lr ?? null);
@@ -265,7 +277,14 @@ export async function train(net: Network, data: LabeledData, options: TrainOptio
     }
   };
 
-  if (signal?.aborted) return finish("abort");
+  if (aborted()) return finish(aborted() as StopReason);
+  try {
+    return await loop();
+  } finally {
+    host.done(); // also when a callback throws
+  }
+
+  async function loop(): Promise<History> {
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const epochStart = now();
     let lossSum = 0;
@@ -290,7 +309,7 @@ export async function train(net: Network, data: LabeledData, options: TrainOptio
         await yieldToEventLoop(); // let an interrupt, an abort() or a redraw in
         lastYield = now();
       }
-      if (signal?.aborted) stop = "abort";
+      stop ??= aborted();
       if (stop) return finish(stop);
     }
 
@@ -322,10 +341,11 @@ export async function train(net: Network, data: LabeledData, options: TrainOptio
     }
     await yieldToEventLoop();
     lastYield = now();
-    if (signal?.aborted && stop === null) stop = "abort";
+    stop ??= aborted();
     if (stop) return finish(stop);
   }
   return finish("done");
+  }
 }
 
 function checkEarlyStopping(fn: string, es: EarlyStoppingOptions, hasValidation: boolean): Required<EarlyStoppingOptions> {
@@ -369,7 +389,8 @@ export function evaluate(net: Network, data: LabeledData, loss: LossName = "cros
  */
 export function confusionMatrix(pred: readonly number[], labels: readonly number[], k: number): number[][] {
   const fn = "confusionMatrix";
-  checkInt(fn, "k", k);
+  checkCount(fn, "k", k);
+  checkFits(fn, "k", [k, k], `${k} × ${k} cells`);
   for (const [arg, v] of [["pred", pred], ["labels", labels]] as const) {
     if (!Array.isArray(v) || v.length === 0) throw new InputError(fn, arg, "a non-empty array of class indices", describe(v));
     v.forEach((c: unknown, i: number) => {

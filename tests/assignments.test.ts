@@ -11,7 +11,7 @@ import {
   listAssignments, readNotebook, studentNotebook, studentPath, tasksOf, secretLines, leakedLines, sourceOf, generateAll,
   type Notebook,
 } from "../kernel-helpers/tools/assignments";
-import { PROJECT_ROOT } from "../kernel-helpers/run";
+import { PROJECT_ROOT } from "../kernel-helpers/tools/run";
 
 const SOLUTIONS = listAssignments();
 

@@ -13,8 +13,25 @@ test("checkLecture: 1/3 rounds to the lecture's 0.33 and passes; 0.36 against 0.
   const r = checkLecture("third", [1 / 3, 2 / 3], [0.33, 0.67]);
   assert.equal(r.ok, true);
   assert.match(r.message, /^✓ third/);
-  assert.throws(() => checkLecture("wrong", [0.36], [0.33]), /✗ wrong: computed \(0\.36\) but the lecture says \(0\.33\)/);
+  // A deliberate mismatch: its printed ✗ line is captured here (not left in the test output) and checked.
+  const printed = capturingConsole(() =>
+    assert.throws(() => checkLecture("wrong", [0.36], [0.33]), /✗ wrong: computed \(0\.36\) but the lecture says \(0\.33\)/),
+  );
+  assert.match(printed, /^✗ wrong: computed \(0\.36\) but the lecture says \(0\.33\)/);
 });
+
+/** Runs fn with console.log captured; returns what it printed. */
+function capturingConsole(fn: () => void): string {
+  const log = console.log;
+  const lines: string[] = [];
+  console.log = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
+  try {
+    fn();
+  } finally {
+    console.log = log;
+  }
+  return lines.join("\n");
+}
 
 test("checkLecture: Tensor and nested arrays compare element by element; sizes must agree", () => {
   const t = Tensor.from([[3, -1], [-3, 0]]);

@@ -4,6 +4,7 @@ import * as fc from "fast-check";
 import * as tf from "@tensorflow/tfjs";
 import { Tensor, tensor, checkTensor } from "../src/tensor";
 import { InputError } from "../src/errors";
+import { fromTfTensor, toTfTensor } from "../src/tf/convert";
 
 test("from nested [[1,2,3],[4,5,6]]: shape [2,3], row-major values", () => {
   const t = tensor([[1, 2, 3], [4, 5, 6]]);
@@ -33,7 +34,7 @@ test("transpose of random 4-D tensors matches tf.transpose (any permutation)", a
       (shape, perm, seed) => {
         const t = Tensor.randn(shape, seed);
         const ours = t.transpose(perm);
-        const theirs = tf.tidy(() => Tensor.fromTf(tf.transpose(t.toTf<tf.Tensor>(tf), perm)));
+        const theirs = tf.tidy(() => fromTfTensor(tf.transpose(toTfTensor(t), perm)));
         assert.deepEqual(ours.shape, theirs.shape);
         assert.ok(ours.maxAbsDiff(theirs) < 1e-6);
       },
@@ -49,7 +50,7 @@ test("matmul [N,D]·[D,M] matches tf.matMul on random shapes", async () => {
       const a = Tensor.randn([n, d], seed);
       const b = Tensor.randn([d, m], seed + 1);
       const ours = a.matmul(b);
-      const theirs = tf.tidy(() => Tensor.fromTf(tf.matMul(a.toTf<tf.Tensor>(tf), b.toTf<tf.Tensor>(tf))));
+      const theirs = tf.tidy(() => fromTfTensor(tf.matMul(toTfTensor(a), toTfTensor(b))));
       assert.deepEqual(ours.shape, [n, m]);
       assert.ok(ours.maxAbsDiff(theirs) < 1e-4);
     }),
@@ -71,10 +72,10 @@ test("broadcasting add [2,3] + [3] and [2,1] + [1,3]", () => {
 test("reductions along axes agree with tf.sum / tf.max / tf.argMax", async () => {
   await tf.setBackend("cpu");
   const t = Tensor.randn([3, 4, 5], 9);
-  const x = t.toTf<tf.Tensor>(tf);
+  const x = toTfTensor(t);
   for (const axis of [0, 1, 2, -1]) {
-    assert.ok(t.sum(axis).maxAbsDiff(Tensor.fromTf(tf.sum(x, axis))) < 1e-5, `sum axis ${axis}`);
-    assert.ok(t.max(axis).maxAbsDiff(Tensor.fromTf(tf.max(x, axis))) < 1e-6, `max axis ${axis}`);
+    assert.ok(t.sum(axis).maxAbsDiff(fromTfTensor(tf.sum(x, axis))) < 1e-5, `sum axis ${axis}`);
+    assert.ok(t.max(axis).maxAbsDiff(fromTfTensor(tf.max(x, axis))) < 1e-6, `max axis ${axis}`);
     assert.deepEqual(t.argmax(axis), Array.from(tf.argMax(x, axis).dataSync()), `argmax axis ${axis}`);
   }
   assert.ok(Math.abs(t.mean().item() - t.toList().reduce((a, b) => a + b, 0) / t.size) < 1e-12);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Tensor } from "../src/tensor";
-import { traceToText } from "../src/trace";
+import { traceToText } from "../kernel-helpers/views";
 import type { BackwardStep, ConvTrace, ForwardTrace, LayerTrace, PoolTrace } from "../src/trace";
 import { Dense } from "../src/layers/dense";
 import { ReLU, Sigmoid, Softmax, Tanh } from "../src/layers/activations";

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputError, describe } from "../../src/errors";
 import { parseHiddenCases, HIDDEN_BEGIN, HIDDEN_END, type HiddenCase } from "../grade/cases";
-import { projectRoot } from "../kernel";
+import { projectRoot } from "./kernel";
 
 export const SOLUTION_BEGIN = "// BEGIN SOLUTION";
 export const SOLUTION_END = "// END SOLUTION";

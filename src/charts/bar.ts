@@ -2,6 +2,7 @@
  * Bar charts: one value per category, as in the tables of chapter 1 (TIMIT phoneme error rate per
  * method, ILSVRC top-5 error per year with the human error as a reference line).
  */
+import { optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import {
   CONFIG, FrameLike, HEIGHT, VEGA_LITE_SCHEMA, VegaLiteSpec,
@@ -88,6 +89,7 @@ function labelStep(pitch: number, room: number): number {
  * `{ category, value }` arrays; inline data `{ category, value }` per bar, in input order.
  */
 export function barChart(data: BarSeries | FrameLike | readonly object[] | { rows: readonly object[] }, options: BarChartOptions = {}): VegaLiteSpec {
+  options = optionsOf("barChart", "options", options);
   const fn = "barChart";
   checkCommon(fn, options);
   const { bars, xName, yName } = barsOf(fn, data, options);

@@ -3,6 +3,7 @@
  * optionally with the numbers of a forward pass: the value of every neuron, the weight of every
  * connection (colour by sign, width by size) and the biases (chapter 3's worked example).
  */
+import { optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, finiteNumbers, isRecord, matrixOf, roundTo, titleOf, checkCommon, pixelPosition } from "./spec";
 import type { Tensor } from "../tensor";
@@ -82,6 +83,7 @@ function shown(n: number, max: number): (number | null)[] {
  * record per drawn neuron (`DiagramNeuron`) and per drawn connection (`DiagramEdge`).
  */
 export function networkDiagram(net: NetworkDiagramInput, options: NetworkDiagramOptions = {}): VegaLiteSpec {
+  options = optionsOf("networkDiagram", "options", options);
   const fn = "networkDiagram";
   checkCommon(fn, options);
   if (!isRecord(net) || !Array.isArray(net.layers)) throw new InputError(fn, "net", "{ layers: number[] }", describe(net));
@@ -92,7 +94,7 @@ export function networkDiagram(net: NetworkDiagramInput, options: NetworkDiagram
   const maxNeurons = options.maxNeurons ?? 10;
   checkSize(fn, "options.maxNeurons", maxNeurons, 3);
   const decimals = options.decimals ?? 2;
-  checkSize(fn, "options.decimals", decimals, 0);
+  checkSize(fn, "options.decimals", decimals, 0, 20);
 
   // numbers of a forward pass, each checked against the layer sizes
   const perLayer = (arg: "values" | "biases"): (number[] | null)[] => {

@@ -2,6 +2,8 @@
  * Plots of functions of one variable: the activations (sigmoid, tanh, ReLU) and their
  * derivatives, sampled on a grid and drawn as lines over the axes x = 0 and y = 0.
  */
+import { MAX_CHART_VALUES } from "../checks";
+import { optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import { lineLayers, LinePoint } from "./line";
 import { CONFIG, HEIGHT, VEGA_LITE_SCHEMA, VegaLiteSpec, WIDTH, checkSize, isRecord, titleOf, checkCommon } from "./spec";
@@ -30,6 +32,7 @@ export interface FunctionPlotOptions {
  * `{ x, series, y }` with y = f(x) exactly as computed.
  */
 export function functionPlot(fns: Record<string, (x: number) => number>, options: FunctionPlotOptions = {}): VegaLiteSpec {
+  options = optionsOf("functionPlot", "options", options);
   const fn = "functionPlot";
   checkCommon(fn, options);
   if (!isRecord(fns)) throw new InputError(fn, "fns", "a record { name: (x) => y }", describe(fns));
@@ -40,7 +43,7 @@ export function functionPlot(fns: Record<string, (x: number) => number>, options
   const samples = options.samples ?? 201;
   if (typeof from !== "number" || !Number.isFinite(from)) throw new InputError(fn, "options.from", "a finite number", describe(from));
   if (typeof to !== "number" || !Number.isFinite(to) || to <= from) throw new InputError(fn, "options.to", `a finite number > from (${from})`, describe(to));
-  checkSize(fn, "options.samples", samples, 2);
+  checkSize(fn, "options.samples", samples, 2, Math.floor(MAX_CHART_VALUES / names.length));
   const yDomain = options.yDomain;
   if (yDomain !== undefined && !(Array.isArray(yDomain) && yDomain.length === 2 && yDomain.every(Number.isFinite) && yDomain[0] < yDomain[1])) {
     throw new InputError(fn, "options.yDomain", "[lo, hi] with lo < hi", describe(yDomain));

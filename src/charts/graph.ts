@@ -4,6 +4,7 @@
  * result. The layout is computed here (layers by depth, order within a layer by the barycentre
  * of the neighbours) and drawn with rule, rect, point and text marks.
  */
+import { checkArray, MAX_GRAPH_NODES, optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, isRecord, titleOf, checkCommon, pixelPosition } from "./spec";
 
@@ -54,6 +55,16 @@ export interface LaidOutNode {
  * neighbours (a few sweeps forth and back), which removes most crossings.
  */
 export function graphLayout(ids: readonly string[], edges: readonly GraphChartEdge[], fn = "graphLayout"): LaidOutNode[] {
+  if (typeof fn !== "string") fn = "graphLayout";
+  checkArray(fn, "ids", ids, "an array of node ids");
+  checkArray(fn, "edges", edges, "an array of { from, to } edges");
+  if (ids.length > MAX_GRAPH_NODES) throw new InputError(fn, "ids", `at most ${MAX_GRAPH_NODES} nodes (a graph chart cannot show more)`, `${ids.length} nodes`);
+  const known = new Set<unknown>(ids);
+  edges.forEach((e, i) => {
+    if (typeof e !== "object" || e === null || !known.has(e.from) || !known.has(e.to)) {
+      throw new InputError(fn, `edges[${i}]`, "{ from, to } naming two of the ids", describe(e));
+    }
+  });
   const succ = new Map<string, string[]>(ids.map((id) => [id, []]));
   const pred = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const e of edges) {
@@ -176,10 +187,11 @@ const fmt = (x: number, decimals: number) => x.toFixed(decimals).replace("-", "\
  * record per node (`GraphChartDatum`, data and grad exactly as given) and per edge.
  */
 export function graphChart(graph: GraphChartInput, options: GraphChartOptions = {}): VegaLiteSpec {
+  options = optionsOf("graphChart", "options", options);
   const fn = "graphChart";
   checkCommon(fn, options);
   const decimals = options.decimals ?? 4;
-  checkSize(fn, "options.decimals", decimals, 0);
+  checkSize(fn, "options.decimals", decimals, 0, 20);
   const showGrad = options.showGrad ?? true;
   const { nodes, edges } = normalise(fn, graph);
   const layout = graphLayout(nodes.map((n) => n.id), edges, fn);

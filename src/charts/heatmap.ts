@@ -2,6 +2,8 @@
  * Heatmaps: a matrix as coloured cells, with its numbers written in the cells when it is small
  * (weights, a convolution filter, a feature map), and the confusion matrix of a classifier.
  */
+import { MAX_CHART_VALUES } from "../checks";
+import { optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, extent, finiteNumbers, matrixOf, titleOf, checkCommon } from "./spec";
 import type { Tensor } from "../tensor";
@@ -82,7 +84,8 @@ function axisOf(title: string, n: number, cellSize: number, labels?: readonly st
   const widest = labels ? Math.max(...labels.map((l) => l.length)) : String(n - 1).length;
   return {
     title,
-    values: tickValues(n),
+    // named rows or columns all get their name; numbered ones are thinned past 16
+    values: labels ? undefined : tickValues(n),
     labelAngle: slant && 6.5 * widest > cellSize - 4 ? -40 : 0,
     ...(labels ? { labelExpr: `${JSON.stringify(labels)}[datum.value]` } : {}),
   };
@@ -151,7 +154,7 @@ function checkLabels(fn: string, arg: string, labels: unknown, n: number, what: 
 
 function checkDecimals(fn: string, d: unknown, integers: boolean): number {
   if (d === undefined) return integers ? 0 : 2;
-  checkSize(fn, "options.decimals", d, 0);
+  checkSize(fn, "options.decimals", d, 0, 20);
   return d;
 }
 
@@ -160,9 +163,11 @@ function checkDecimals(fn: string, d: unknown, integers: boolean): number {
  * `{ row, col, value }` per cell, values exactly as given.
  */
 export function heatmap(matrix: Tensor | readonly (readonly number[])[], options: HeatmapOptions = {}): VegaLiteSpec {
+  options = optionsOf("heatmap", "options", options);
   const fn = "heatmap";
   checkCommon(fn, options);
   const m = matrixOf(fn, "matrix", matrix);
+  if (m.rows * m.cols > MAX_CHART_VALUES) throw new InputError(fn, "matrix", `at most ${MAX_CHART_VALUES} cells (a chart cannot show more)`, `${m.rows} × ${m.cols}`);
   const values: HeatmapCell[] = [];
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) values.push({ row: i, col: j, value: m.values[i][j] });
   const decimals = checkDecimals(fn, options.decimals, values.every((c) => Number.isInteger(c.value)));
@@ -183,7 +188,7 @@ export function heatmap(matrix: Tensor | readonly (readonly number[])[], options
   const format = `.${decimals}f`;
   const widest = Math.max(...values.map((c) => c.value.toFixed(decimals).length));
   const cellSize = options.cellSize ?? autoCellSize(m.rows, m.cols, showValues, widest);
-  checkSize(fn, "options.cellSize", cellSize, 1);
+  checkSize(fn, "options.cellSize", cellSize, 1, 1000);
   const xTitle = options.xTitle ?? "column";
   const yTitle = options.yTitle ?? "row";
   return cellsSpec(
@@ -244,6 +249,7 @@ export interface ConfusionCell {
  * written in (counts from `confusionMatrix` in src/train.ts); inline data `{ row, col, actual, predicted, count, share }` per cell.
  */
 export function confusionChart(matrix: Tensor | readonly (readonly number[])[], classNames: readonly string[], options: ConfusionMatrixOptions = {}): VegaLiteSpec {
+  options = optionsOf("confusionChart", "options", options);
   const fn = "confusionChart";
   checkCommon(fn, options);
   const m = matrixOf(fn, "matrix", matrix);
@@ -265,7 +271,7 @@ export function confusionChart(matrix: Tensor | readonly (readonly number[])[], 
   const format = integers ? "d" : ".2f";
   const widest = Math.max(...values.map((c) => (integers ? String(c.count) : c.count.toFixed(2)).length));
   const cellSize = options.cellSize ?? autoCellSize(m.rows, m.cols, showValues, Math.max(widest, 2));
-  checkSize(fn, "options.cellSize", cellSize, 1);
+  checkSize(fn, "options.cellSize", cellSize, 1, 1000);
   return cellsSpec(
     {
       rows: m.rows,

@@ -6,6 +6,7 @@
  * of F feature maps [1, H, W, F] gives F tiles). Pixel positions are computed by Vega from
  * (tile, row, col), so the inline data holds only `{ t, r, c, v }` per pixel.
  */
+import { optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import { Tensor } from "../tensor";
 import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, extent, roundTo, titleOf, checkCommon, pixelPosition } from "./spec";
@@ -99,12 +100,13 @@ function shrink(plane: Float64Array, h: number, w: number, k: number): { plane: 
  * value rounded to `decimals`), tile t = image · C + channel, and a caption per tile.
  */
 export function imageGrid(images: Tensor | readonly unknown[], options: ImageGridOptions = {}): VegaLiteSpec {
+  options = optionsOf("imageGrid", "options", options);
   const fn = "imageGrid";
   checkCommon(fn, options);
   const maxValues = options.maxValues ?? 60000;
   checkSize(fn, "options.maxValues", maxValues, 1);
   const decimals = options.decimals ?? 4;
-  checkSize(fn, "options.decimals", decimals, 0);
+  checkSize(fn, "options.decimals", decimals, 0, 20);
   const normalize = options.normalize ?? "shared";
   if (normalize !== "shared" && normalize !== "tile") throw new InputError(fn, "options.normalize", '"shared" or "tile"', describe(normalize));
   const info = tilesOf(fn, images);
@@ -156,7 +158,7 @@ export function imageGrid(images: Tensor | readonly unknown[], options: ImageGri
   const cols = options.columns ?? Math.min(tiles.length, 10);
   checkSize(fn, "options.columns", cols, 1);
   const cell = options.cellSize ?? Math.max(1, Math.round(56 / Math.max(h, w)));
-  checkSize(fn, "options.cellSize", cell, 1);
+  checkSize(fn, "options.cellSize", cell, 1, 1000);
   const gap = 6;
   const captionH = captions ? 14 : 0;
   const pitchX = w * cell + gap, pitchY = h * cell + gap + captionH;

@@ -2,6 +2,7 @@
  * Line charts: several named series of y over x (a loss and its validation loss, one curve per
  * learning rate), and the training history of a network as loss / accuracy panels.
  */
+import { optionsOf } from "../checks";
 import { describe, InputError } from "../errors";
 import {
   CONFIG, FrameLike, HEIGHT, VEGA_LITE_SCHEMA, VegaLiteSpec, WIDTH,
@@ -168,6 +169,7 @@ function checkLogY(fn: string, values: readonly { y: number; series: string }[])
  * array of records (columns named in the options). Inline data: `{ x, series, y }` per point.
  */
 export function lineChart(data: LineSeries | FrameLike | HistoryLike | readonly object[], options: LineChartOptions = {}): VegaLiteSpec {
+  options = optionsOf("lineChart", "options", options);
   const fn = "lineChart";
   checkCommon(fn, options);
   const { values, names, xName } = pointsOf(fn, data, options);
@@ -219,6 +221,7 @@ export interface HistoryPoint {
  * epoch: one panel per quantity (loss, accuracy…), training and validation in two colours.
  */
 export function historyChart(history: FrameLike | HistoryLike | readonly object[], options: HistoryChartOptions = {}): VegaLiteSpec {
+  options = optionsOf("historyChart", "options", options);
   const fn = "historyChart";
   checkCommon(fn, options);
   const rows = rowsOf(fn, "history", history);

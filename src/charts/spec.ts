@@ -7,6 +7,7 @@
  * (`data: { values }`), so that the spec alone draws the chart, in JupyterLab, VS Code, a
  * browser or the server-side renderer (kernel-helpers/render.ts). The library never draws.
  */
+import { MAX_CHART_PIXELS, MAX_CHART_VALUES } from "../checks";
 import type { TopLevelSpec } from "vega-lite";
 import { describe, InputError } from "../errors";
 import { Tensor } from "../tensor";
@@ -60,8 +61,8 @@ export function pixelPosition(axis: "x" | "y", extent: number) {
 /** Check the options every builder shares: title, width, height. */
 export function checkCommon(fn: string, o: { title?: unknown; width?: unknown; height?: unknown }): void {
   if (o.title !== undefined) checkString(fn, "options.title", o.title);
-  if (o.width !== undefined) checkSize(fn, "options.width", o.width, 20);
-  if (o.height !== undefined) checkSize(fn, "options.height", o.height, 20);
+  if (o.width !== undefined) checkSize(fn, "options.width", o.width, 20, MAX_CHART_PIXELS);
+  if (o.height !== undefined) checkSize(fn, "options.height", o.height, 20, MAX_CHART_PIXELS);
 }
 
 /** An object is a plain record (not an array, not null). */
@@ -75,8 +76,9 @@ export function checkString(fn: string, arg: string, s: unknown): asserts s is s
 }
 
 /** Throw unless `n` is an integer ≥ min; used for sizes and counts in options. */
-export function checkSize(fn: string, arg: string, n: unknown, min = 1): asserts n is number {
+export function checkSize(fn: string, arg: string, n: unknown, min = 1, max = MAX_CHART_VALUES): asserts n is number {
   if (typeof n !== "number" || !Number.isInteger(n) || n < min) throw new InputError(fn, arg, `an integer >= ${min}`, describe(n));
+  if (n > max) throw new InputError(fn, arg, `an integer in [${min}, ${max}]`, describe(n));
 }
 
 /**

@@ -2,6 +2,7 @@
  * The loss of a model with two parameters, L(w1, w2), as a coloured grid with level bands, and the
  * path gradient descent takes on it (chapter 4: the effect of the learning rate).
  */
+import { MAX_CHART_VALUES } from "../checks";
 import { describe, InputError } from "../errors";
 import { CONFIG, VEGA_LITE_SCHEMA, VegaLiteSpec, checkSize, isRecord, titleOf, checkCommon } from "./spec";
 import type { ColorScheme } from "vega";
@@ -78,9 +79,9 @@ export function lossSurface(f: (w1: number, w2: number) => number, options: Loss
   const [x0, x1] = checkRangePair(fn, "options.x", options.x);
   const [y0, y1] = checkRangePair(fn, "options.y", options.y);
   const n = options.resolution ?? 40;
-  checkSize(fn, "options.resolution", n, 2);
+  checkSize(fn, "options.resolution", n, 2, Math.floor(Math.sqrt(MAX_CHART_VALUES)));
   const bands = options.bands ?? 10;
-  checkSize(fn, "options.bands", bands, 0);
+  checkSize(fn, "options.bands", bands, 0, 1000);
   const dx = (x1 - x0) / n, dy = (y1 - y0) / n;
 
   // the loss at each cell centre (w1, w2)

@@ -11,10 +11,11 @@
  * frequent in the files): train and validation from the training file (disjoint), test from
  * the test file. Pixels are scaled from 0..255 to [0, 1].
  */
+import { optionsOf } from "../checks";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { checkInt, describe, InputError } from "../errors";
+import { checkInt, describe, InputError, text } from "../errors";
 import { Random } from "../random";
 import { Tensor } from "../tensor";
 import type { Dataset, Splits } from "./types";
@@ -44,12 +45,33 @@ export class MissingDataError extends Error {
     readonly debianPackage: string,
   ) {
     super(
-      `${fn}: ${file} not found. The Fashion-MNIST files come with the Debian package ` +
-        `${debianPackage}; install it with: sudo apt-get install ${debianPackage}`,
+      `${text(fn)}: ${text(file)} not found. The Fashion-MNIST files come with the Debian package ` +
+        `${text(debianPackage)}; install it with: sudo apt-get install ${text(debianPackage)}`,
     );
     this.name = "MissingDataError";
   }
 }
+
+/**
+ * A data file that is there but cannot be used (a folder in its place, unreadable, a truncated or
+ * corrupt gzip, not an IDX file): the message names the file, what is wrong with it and what to do.
+ */
+export class DataFileError extends Error {
+  constructor(
+    readonly fn: string,
+    readonly file: string,
+    readonly problem: string,
+    readonly debianPackage: string,
+  ) {
+    super(
+      `${text(fn)}: ${text(file)} ${text(problem)}. Reinstall the files with: sudo apt-get install --reinstall ${text(debianPackage)} ` +
+        `(or pass opts.dir: a folder holding the four IDX files, gzipped or not)`,
+    );
+    this.name = "DataFileError";
+  }
+}
+
+const PACKAGE = "dataset-fashion-mnist";
 
 /** Options of `loadFashionMnist`, with their defaults. */
 export interface FashionOptions {
@@ -76,20 +98,30 @@ interface IdxPart {
 const cache = new Map<string, IdxPart>();
 
 /** Read `<dir>/<base>.gz` or `<dir>/<base>`, gunzipping when the bytes start with the gzip magic 1f 8b. */
-function readMaybeGz(fn: string, dir: string, base: string): Buffer {
+function readMaybeGz(fn: string, dir: string, base: string): { buf: Buffer; file: string } {
   for (const name of [`${base}.gz`, base]) {
     const file = path.join(dir, name);
-    if (fs.existsSync(file)) {
-      const buf = fs.readFileSync(file);
-      return buf[0] === 0x1f && buf[1] === 0x8b ? zlib.gunzipSync(buf) : buf;
+    if (!fs.existsSync(file)) continue;
+    if (fs.statSync(file).isDirectory()) throw new DataFileError(fn, file, "is a folder, not a data file", PACKAGE);
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(file);
+    } catch (e) {
+      throw new DataFileError(fn, file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, PACKAGE);
+    }
+    if (buf[0] !== 0x1f || buf[1] !== 0x8b) return { buf, file };
+    try {
+      return { buf: zlib.gunzipSync(buf), file };
+    } catch (e) {
+      throw new DataFileError(fn, file, `is not a valid gzip file, truncated or corrupt (${(e as Error).message})`, PACKAGE);
     }
   }
-  throw new MissingDataError(fn, path.join(dir, `${base}(.gz)`), "dataset-fashion-mnist");
+  throw new MissingDataError(fn, path.join(dir, `${base}(.gz)`), PACKAGE);
 }
 
 /** Parse an IDX file of unsigned bytes with `rank` dimensions → its dims and its bytes (a view, not a copy). */
-function parseIdx(buf: Buffer, rank: number, what: string): { dims: number[]; bytes: Uint8Array } {
-  const bad = (why: string) => new Error(`loadFashionMnist: ${what} is not an IDX file of unsigned bytes with ${rank} dimension(s): ${why}`);
+function parseIdx(fn: string, { buf, file }: { buf: Buffer; file: string }, rank: number): { dims: number[]; bytes: Uint8Array } {
+  const bad = (why: string) => new DataFileError(fn, file, `is not an IDX file of unsigned bytes with ${rank} dimension(s): ${why}`, PACKAGE);
   if (buf.length < 4 + 4 * rank) throw bad(`only ${buf.length} bytes`);
   if (buf[0] !== 0 || buf[1] !== 0 || buf[2] !== 0x08 || buf[3] !== rank) throw bad(`magic ${buf.subarray(0, 4).toString("hex")}`);
   const dims = Array.from({ length: rank }, (_, i) => buf.readUInt32BE(4 + 4 * i));
@@ -103,9 +135,10 @@ function loadPart(fn: string, dir: string, prefix: "train" | "t10k"): IdxPart {
   const key = `${path.resolve(dir)}|${prefix}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const img = parseIdx(readMaybeGz(fn, dir, `${prefix}-images-idx3-ubyte`), 3, `${prefix}-images-idx3-ubyte`);
-  const lab = parseIdx(readMaybeGz(fn, dir, `${prefix}-labels-idx1-ubyte`), 1, `${prefix}-labels-idx1-ubyte`);
-  if (lab.dims[0] !== img.dims[0]) throw new Error(`${fn}: ${img.dims[0]} images but ${lab.dims[0]} labels in ${dir} (${prefix})`);
+  const img = parseIdx(fn, readMaybeGz(fn, dir, `${prefix}-images-idx3-ubyte`), 3);
+  const labFile = readMaybeGz(fn, dir, `${prefix}-labels-idx1-ubyte`);
+  const lab = parseIdx(fn, labFile, 1);
+  if (lab.dims[0] !== img.dims[0]) throw new DataFileError(fn, labFile.file, `holds ${lab.dims[0]} labels for ${img.dims[0]} images`, PACKAGE);
   const part = { images: img.bytes, labels: lab.bytes, rows: img.dims[1], cols: img.dims[2] };
   cache.set(key, part);
   return part;
@@ -134,14 +167,15 @@ function subset(part: IdxPart, indices: number[], name: string): Dataset {
  */
 export function loadFashionMnist(opts: FashionOptions = {}): Splits {
   const fn = "loadFashionMnist";
-  if (opts === null || typeof opts !== "object") throw new InputError(fn, "opts", "an options object", describe(opts));
+  opts = optionsOf(fn, "opts", opts);
   const { trainSize = 8000, validationSize = 1000, testSize = 1000, seed = 0, dir = FASHION_DIR } = opts;
   checkInt(fn, "opts.trainSize", trainSize);
   checkInt(fn, "opts.validationSize", validationSize);
   checkInt(fn, "opts.testSize", testSize);
   checkInt(fn, "opts.seed", seed, Number.MIN_SAFE_INTEGER);
   if (typeof dir !== "string" || dir === "") throw new InputError(fn, "opts.dir", "a directory path", describe(dir));
-  if (!fs.existsSync(dir)) throw new MissingDataError(fn, `the directory ${dir}`, "dataset-fashion-mnist");
+  if (!fs.existsSync(dir)) throw new MissingDataError(fn, `the directory ${dir}`, PACKAGE);
+  if (!fs.statSync(dir).isDirectory()) throw new InputError(fn, "opts.dir", "a folder holding the four IDX files", `the file ${dir}`);
 
   const trainPart = loadPart(fn, dir, "train");
   const testPart = loadPart(fn, dir, "t10k");

@@ -10,7 +10,7 @@ export type { Dataset, Splits, BatchOptions, Batch } from "./types";
 export { batches } from "./batches";
 export { loadDigits, resizeArea, DIGIT_CLASSES } from "./mnist";
 export type { DigitOptions } from "./mnist";
-export { loadFashionMnist, FASHION_CLASSES, FASHION_DIR, MissingDataError } from "./fashion";
+export { loadFashionMnist, FASHION_CLASSES, FASHION_DIR, MissingDataError, DataFileError } from "./fashion";
 export type { FashionOptions } from "./fashion";
 export { xoImages, xoFilters, matchScore } from "./xo";
 export type { XoDataset, XoFilters } from "./xo";

@@ -13,6 +13,8 @@
  * each output pixel is the mean of the 1.75×1.75 patch of input pixels it covers (partly
  * covered pixels weighted by the covered fraction), which keeps the mean brightness.
  */
+import { optionsOf } from "../checks";
+import { checkCount } from "../checks";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkInt, describe, fmtShape, InputError } from "../errors";
@@ -121,6 +123,7 @@ function subset(c: Collection, indices: number[], name: string): Dataset {
  * The parsed collection is cached in the module: the second call takes milliseconds.
  */
 export function loadDigits(opts: DigitOptions = {}): Splits {
+  opts = optionsOf("loadDigits", "opts", opts);
   const fn = "loadDigits";
   if (opts === null || typeof opts !== "object") throw new InputError(fn, "opts", "an options object { size?, seed? }", describe(opts));
   const { size = 28, seed = 0 } = opts;
@@ -164,8 +167,8 @@ export function resizeArea(x: Tensor, height: number, width: number): Tensor {
   const fn = "resizeArea";
   checkTensor(fn, "x", x, ["N", "H", "W", "C"]);
   checkTensorFinite(fn, "x", x);
-  checkInt(fn, "height", height);
-  checkInt(fn, "width", width);
+  checkCount(fn, "height", height);
+  checkCount(fn, "width", width);
   const [n, h, w, ch] = x.shape;
   if (height > h || width > w) {
     throw new InputError(fn, "height/width", `at most the input's ${h}×${w} (area averaging shrinks)`, `${height}×${width} for x ${fmtShape(x.shape)}`);

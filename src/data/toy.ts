@@ -5,6 +5,7 @@
  *
  * The rows come in a random order (seeded), so that any slice of them holds every class.
  */
+import { checkCount, MAX_LIST_LENGTH, optionsOf } from "../checks";
 import { checkInt, checkNumber, describe, InputError } from "../errors";
 import { Random } from "../random";
 import { Tensor } from "../tensor";
@@ -35,8 +36,8 @@ export interface BlobsOptions {
 }
 
 /** Shared checks: returns the seeded generator. */
-function start(fn: string, opts: { noise?: number; seed?: number } | undefined, noise: number): Random {
-  if (opts !== undefined && (opts === null || typeof opts !== "object")) throw new InputError(fn, "opts", "an options object", describe(opts));
+function start(fn: string, opts: { noise?: number; seed?: number } | null | undefined, noise: number): Random {
+  opts = optionsOf(fn, "opts", opts);
   checkNumber(fn, "opts.noise", noise);
   if (noise < 0) throw new InputError(fn, "opts.noise", "a number >= 0", String(noise));
   const seed = opts?.seed ?? 0;
@@ -62,7 +63,7 @@ function finish(points: [number, number][], labels: number[], classes: string[],
  */
 export function xorData(n: number, opts?: ToyOptions): Dataset {
   const fn = "xorData";
-  checkInt(fn, "n", n);
+  checkCount(fn, "n", n);
   const noise = opts?.noise ?? 0;
   const r = start(fn, opts, noise);
   const points: [number, number][] = [];
@@ -83,7 +84,7 @@ export function xorData(n: number, opts?: ToyOptions): Dataset {
  */
 export function circlesData(n: number, opts?: CirclesOptions): Dataset {
   const fn = "circlesData";
-  checkInt(fn, "n", n, 2);
+  checkCount(fn, "n", n, 2);
   const noise = opts?.noise ?? 0;
   const r = start(fn, opts, noise);
   const factor = opts?.factor ?? 0.5;
@@ -109,8 +110,11 @@ export function circlesData(n: number, opts?: CirclesOptions): Dataset {
  */
 export function spiralData(nPerClass: number, classes = 3, opts?: ToyOptions): Dataset {
   const fn = "spiralData";
-  checkInt(fn, "nPerClass", nPerClass);
-  checkInt(fn, "classes", classes);
+  checkCount(fn, "nPerClass", nPerClass);
+  checkCount(fn, "classes", classes);
+  if (nPerClass * classes > MAX_LIST_LENGTH) {
+    throw new InputError(fn, "nPerClass", `at most ${MAX_LIST_LENGTH} points in all (larger sets take too much memory or time)`, `${nPerClass} per class × ${classes} classes`);
+  }
   const noise = opts?.noise ?? 0.2;
   const r = start(fn, opts, noise);
   const points: [number, number][] = [];
@@ -132,7 +136,7 @@ export function spiralData(nPerClass: number, classes = 3, opts?: ToyOptions): D
  */
 export function twoBlobs(n: number, opts?: BlobsOptions): Dataset {
   const fn = "twoBlobs";
-  checkInt(fn, "n", n, 2);
+  checkCount(fn, "n", n, 2);
   const r = start(fn, opts, 0);
   const std = opts?.std ?? 0.5;
   checkNumber(fn, "opts.std", std);

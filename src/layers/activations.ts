@@ -13,6 +13,7 @@
  * Backward of an elementwise activation is the chain rule with σ'(z) as the amplifier:
  * ∂C/∂z = δ ⊙ σ'(z), where δ = ∂C/∂a comes from the layer above.
  */
+import { optionsOf } from "../checks";
 import { checkFinite, describe, fmtShape, InputError } from "../errors";
 import { checkTensor, Tensor } from "../tensor";
 import type { ActivationTrace, ChainFactor } from "../trace";
@@ -234,6 +235,7 @@ export abstract class ActivationLayer implements Layer {
 
   forward(x: Tensor, opts: ForwardOptions = {}): { out: Tensor; trace?: ActivationTrace } {
     checkInput(`${this.name}.forward`, x);
+    opts = optionsOf(`${this.name}.forward`, "opts", opts);
     const a = apply(this.fn, x);
     this.cache = { fn: this.fn, z: x, a };
     if (!opts.trace) return { out: a };

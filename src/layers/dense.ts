@@ -13,6 +13,8 @@
  * The lecture (and Nielsen) write one example as a column, z = W x + b with W [M, D]; the
  * batched row form here is the same computation transposed, as in TensorFlow.js and Keras.
  */
+import { checkFits, optionsOf } from "../checks";
+import { gemm } from "../linalg";
 import { checkFinite, checkInt, describe, fmtShape, InputError } from "../errors";
 import { Random, rng } from "../random";
 import { checkTensor, Tensor } from "../tensor";
@@ -47,19 +49,10 @@ export function denseForward(x: Tensor, W: Tensor, b: Tensor): { out: Tensor; ca
   checkDenseArgs("denseForward", x, W, b);
   const [n, d] = x.shape;
   const m = W.shape[1];
-  const X = x.data;
-  const Wd = W.data;
-  const z = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) {
-    const zi = i * m;
-    z.set(b.data, zi); // start each row at b
-    for (let k = 0; k < d; k++) {
-      const a = X[i * d + k];
-      if (a === 0) continue; // blank pixels add nothing
-      const wk = k * m;
-      for (let j = 0; j < m; j++) z[zi + j] += a * Wd[wk + j]; // z[i,:] += x[i,k] · W[k,:]
-    }
-  }
+  // start each row at b, then z[i,:] += x[i,k] · W[k,:] for k = 0, 1, … (src/linalg.ts)
+  const start = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) start.set(b.data, i * m);
+  const z = gemm(x.data, W.data, n, d, m, { into: start });
   return { out: new Tensor(z, [n, m]), cache: { x, W, b } };
 }
 
@@ -74,31 +67,14 @@ export function denseBackward(dout: Tensor, cache: DenseCache): { dx: Tensor; dW
   const m = W.shape[1];
   checkTensor(fn, "dout", dout, [n, m]);
   checkFinite(fn, "dout", dout.data);
-  const X = x.data;
-  const Wd = W.data;
   const D = dout.data;
-  const dx = new Float64Array(n * d);
-  const dW = new Float64Array(d * m);
+  // dx = δ·Wᵀ: dx[i,k] = Σ_j δ[i,j] W[k,j]
+  const dx = gemm(D, W.data, n, m, d, { transB: true });
+  // dW = xᵀ·δ: dW[k,:] += x[i,k] · δ[i,:], one example at a time
+  const dW = gemm(x.data, D, d, n, m, { transA: true });
+  // db = Σ_i δ[i,:]
   const db = new Float64Array(m);
-  for (let i = 0; i < n; i++) {
-    const di = i * m;
-    // dx[i,k] = Σ_j δ[i,j] W[k,j]   (δ·Wᵀ: row i of δ against row k of W)
-    for (let k = 0; k < d; k++) {
-      const wk = k * m;
-      let s = 0;
-      for (let j = 0; j < m; j++) s += D[di + j] * Wd[wk + j];
-      dx[i * d + k] = s;
-    }
-    // dW[k,:] += x[i,k] · δ[i,:]   (xᵀ·δ, one example at a time)
-    for (let k = 0; k < d; k++) {
-      const a = X[i * d + k];
-      if (a === 0) continue;
-      const wk = k * m;
-      for (let j = 0; j < m; j++) dW[wk + j] += a * D[di + j];
-    }
-    // db += δ[i,:]
-    for (let j = 0; j < m; j++) db[j] += D[di + j];
-  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) db[j] += D[i * m + j];
   return { dx: new Tensor(dx, [n, d]), dW: new Tensor(dW, [d, m]), db: new Tensor(db, [m]) };
 }
 
@@ -128,6 +104,7 @@ export function initWeights(inDim: number, outDim: number, init: DenseInit = "xa
   const fn = "initWeights";
   checkInt(fn, "inDim", inDim);
   checkInt(fn, "outDim", outDim);
+  checkFits(fn, "outDim", [inDim, outDim], "inDim × outDim");
   if (!(typeof seed === "number" && Number.isInteger(seed)) && !(seed instanceof Random)) {
     throw new InputError(fn, "seed", "an integer or a Random", describe(seed));
   }
@@ -173,6 +150,7 @@ export class Dense implements Layer {
   constructor(inDim: number, outDim: number, opts: DenseOptions = {}) {
     checkInt("Dense", "inDim", inDim);
     checkInt("Dense", "outDim", outDim);
+    checkFits("Dense", "outDim", [inDim, outDim], "inDim × outDim");
     if (opts === null || typeof opts !== "object") throw new InputError("Dense", "opts", "an options object", describe(opts));
     this.inDim = inDim;
     this.outDim = outDim;
@@ -206,6 +184,7 @@ export class Dense implements Layer {
   }
 
   forward(x: Tensor, opts: ForwardOptions = {}): { out: Tensor; trace?: DenseTrace } {
+    opts = optionsOf(`${this.name}.forward`, "opts", opts);
     checkTensor(`${this.name}.forward`, "x", x, ["N", this.inDim]);
     const { out, cache } = denseForward(x, this.W.value, this.b.value);
     this.cache = cache;

@@ -10,6 +10,7 @@
  *   evaluation out = x
  *   backward   ∂C/∂x = δ ⊙ mask / (1 − rate)   (evaluation: δ)
  */
+import { optionsOf } from "../checks";
 import { checkFinite, checkRange, describe, fmtShape, InputError } from "../errors";
 import { Random, rng } from "../random";
 import { checkOutputFinite, checkTensor, Tensor } from "../tensor";
@@ -42,7 +43,7 @@ export function dropoutForward(x: Tensor, rate: number, opts: DropoutOptions = {
   checkTensor(fn, "x", x);
   checkFinite(fn, "x", x.data);
   checkRange(fn, "rate", rate, 0, 1);
-  if (opts === null || typeof opts !== "object") throw new InputError(fn, "opts", "an options object", describe(opts));
+  opts = optionsOf(fn, "opts", opts);
   const training = opts.training ?? false;
   if (typeof training !== "boolean") throw new InputError(fn, "training", "true or false", describe(training));
   const scale = 1 / (1 - rate);
@@ -115,6 +116,7 @@ export class Dropout implements Layer {
   }
 
   forward(x: Tensor, opts: ForwardOptions = {}): { out: Tensor; trace?: DropoutTrace } {
+    opts = optionsOf(`${this.name}.forward`, "opts", opts);
     checkTensor(`${this.name}.forward`, "x", x);
     const training = opts.training ?? false;
     const { out, cache } = dropoutForward(x, this.rate, { training, seed: this.random });

@@ -4,6 +4,7 @@
  * row-major (NHWC) order, as Keras's Flatten does for channels-last data; backward only puts
  * the gradient back into the input's shape.
  */
+import { optionsOf } from "../checks";
 import { checkFinite, describe, fmtShape, InputError } from "../errors";
 import { checkTensor, Tensor } from "../tensor";
 import type { ChainFactor, FlattenTrace } from "../trace";
@@ -55,6 +56,7 @@ export class Flatten implements Layer {
   }
 
   forward(x: Tensor, opts: ForwardOptions = {}): { out: Tensor; trace?: FlattenTrace } {
+    opts = optionsOf(`${this.name}.forward`, "opts", opts);
     checkTensor(`${this.name}.forward`, "x", x);
     const { out, cache } = flattenForward(x);
     this.cache = cache;

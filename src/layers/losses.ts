@@ -15,6 +15,7 @@
  * over the batch, which is the same number when every example has the same size. Some texts use
  * ½ Σ (pred − target)² instead; that changes the gradient by a constant factor, not the minimizer.
  */
+import { checkFits } from "../checks";
 import { checkFinite, describe, fmtShape, InputError } from "../errors";
 import { checkOutputFinite, checkTensor, Tensor } from "../tensor";
 import type { LossTrace } from "../trace";
@@ -38,6 +39,7 @@ function checkLabels(fn: string, labels: unknown, k: number, n?: number): assert
 export function oneHot(labels: readonly number[], k: number): Tensor {
   if (typeof k !== "number" || !Number.isInteger(k) || k < 1) throw new InputError("oneHot", "k", "an integer >= 1", describe(k));
   checkLabels("oneHot", labels, k);
+  checkFits("oneHot", "k", [labels.length, k], `${labels.length} labels × ${k} classes`);
   const out = new Float64Array(labels.length * k);
   for (let i = 0; i < labels.length; i++) out[i * k + labels[i]] = 1;
   return new Tensor(out, [labels.length, k]);

@@ -17,17 +17,18 @@
  * or columns that cannot fill a whole window are left out (the floor in H'), so the lecture's
  * 11×11 maps pool to 5×5.
  */
+import { optionsOf } from "../checks";
 import { checkInt, describe, fmtShape, InputError } from "../errors";
 import { checkTensor, checkTensorFinite, Tensor } from "../tensor";
 import type { ChainFactor, PoolTrace, PoolWindow } from "../trace";
-import { checkTracePositions, tracePositions } from "./conv";
+import { checkTracePositions, poolWindowCount, tracePositions } from "./windows";
 import type { ForwardOptions, Layer, Param } from "./layer";
 import { layerName } from "./names";
 
 /** Options of max pooling; defaults in brackets. */
 export interface MaxPoolOptions {
-  /** side of the square window */
-  size: number;
+  /** side of the square window [2] */
+  size?: number;
   /** step between windows [size: windows side by side, no overlap] */
   stride?: number;
 }
@@ -52,12 +53,7 @@ export function poolOutputSize(H: number, size: number, stride: number = size): 
   checkInt(fn, "H", H);
   checkInt(fn, "size", size);
   checkInt(fn, "stride", stride);
-  return poolSize(fn, H, size, stride, "H");
-}
-
-function poolSize(fn: string, H: number, size: number, stride: number, axis: "H" | "W"): number {
-  if (size > H) throw new InputError(fn, "size", `size ≤ ${axis} = ${H} (the window must fit in the input)`, String(size));
-  return Math.floor((H - size) / stride) + 1;
+  return poolWindowCount(fn, H, size, stride, "H");
 }
 
 interface PoolSizes {
@@ -74,16 +70,17 @@ interface PoolSizes {
 function checkPool(fn: string, x: unknown, opts: unknown): PoolSizes {
   checkTensor(fn, "x", x, ["N", "H", "W", "C"]);
   checkTensorFinite(fn, "x", x);
-  if (typeof opts !== "object" || opts === null) throw new InputError(fn, "opts", "an object { size, stride? }", describe(opts));
-  const { size, stride = size } = opts as MaxPoolOptions;
+  if (opts === undefined) opts = {};
+  if (typeof opts !== "object" || opts === null) throw new InputError(fn, "opts", "an object { size?, stride? }", describe(opts));
+  const { size = 2, stride = size } = opts as MaxPoolOptions;
   checkInt(fn, "size", size);
   checkInt(fn, "stride", stride);
   const [N, H, W, C] = x.shape;
-  return { N, H, W, C, size, stride, OH: poolSize(fn, H, size, stride, "H"), OW: poolSize(fn, W, size, stride, "W") };
+  return { N, H, W, C, size, stride, OH: poolWindowCount(fn, H, size, stride, "H"), OW: poolWindowCount(fn, W, size, stride, "W") };
 }
 
 /** Max pooling: x [N, H, W, C] → out [N, H', W', C], H' = ⌊(H − size)/stride⌋ + 1; the cache records the winners. */
-export function maxPoolForward(x: Tensor, opts: MaxPoolOptions): { out: Tensor; cache: MaxPoolCache } {
+export function maxPoolForward(x: Tensor, opts: MaxPoolOptions = {}): { out: Tensor; cache: MaxPoolCache } {
   const { N, H, W, C, size, stride, OH, OW } = checkPool("maxPoolForward", x, opts);
   const xd = x.data;
   const out = new Float64Array(N * OH * OW * C);
@@ -158,9 +155,9 @@ export interface MaxPoolTraceOptions extends MaxPoolOptions {
 }
 
 /** A step-by-step record of max pooling: each window's values, its winner and the value kept. */
-export function maxPoolTrace(x: Tensor, opts: MaxPoolTraceOptions): PoolTrace {
+export function maxPoolTrace(x: Tensor, opts: MaxPoolTraceOptions = {}): PoolTrace {
   const { out, cache } = maxPoolForward(x, opts);
-  return buildPoolTrace("maxPoolTrace", x, out, cache, opts.positions, opts.layer ?? "maxpool");
+  return buildPoolTrace("maxPoolTrace", x, out, cache, opts?.positions, opts?.layer ?? "maxpool");
 }
 
 /**
@@ -227,10 +224,10 @@ export class MaxPool2D implements Layer {
   readonly tracePositions: MaxPoolTraceOptions["positions"];
   private cache: MaxPoolCache | null = null;
 
-  constructor(opts: MaxPool2DLayerOptions) {
+  constructor(opts: MaxPool2DLayerOptions = {}) {
     const fn = "MaxPool2D";
-    if (typeof opts !== "object" || opts === null) throw new InputError(fn, "opts", "{ size, stride?, name?, tracePositions? }", describe(opts));
-    const { size, stride = size, name, tracePositions } = opts;
+    if (typeof opts !== "object" || opts === null) throw new InputError(fn, "opts", "{ size?, stride?, name?, tracePositions? }", describe(opts));
+    const { size = 2, stride = size, name, tracePositions } = opts;
     checkInt(fn, "size", size);
     checkInt(fn, "stride", stride);
     checkTracePositions(fn, tracePositions, "c");
@@ -247,10 +244,11 @@ export class MaxPool2D implements Layer {
       throw new InputError(fn, "inShape", "[N, H, W, C]", Array.isArray(inShape) ? fmtShape(inShape) : describe(inShape));
     }
     const [N, H, W, C] = inShape;
-    return [N, poolSize(fn, H, this.size, this.stride, "H"), poolSize(fn, W, this.size, this.stride, "W"), C];
+    return [N, poolWindowCount(fn, H, this.size, this.stride, "H"), poolWindowCount(fn, W, this.size, this.stride, "W"), C];
   }
 
   forward(x: Tensor, opts: ForwardOptions = {}): { out: Tensor; trace?: PoolTrace } {
+    opts = optionsOf(`${this.name}.forward`, "opts", opts);
     checkTensor(`${this.name}.forward`, "x", x, ["N", "H", "W", "C"]);
     const { out, cache } = maxPoolForward(x, { size: this.size, stride: this.stride });
     this.cache = cache;

@@ -181,6 +181,36 @@ async function quietly<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * TensorFlow.js's cpu backend greets Node users on its first tensor with a banner advising
+ * tfjs-node ("Hi, looks like you are running TensorFlow.js in Node.js"); `backendReport()` says
+ * which backend runs and why instead. Every cpu backend made in this process, before or after
+ * this module loads, starts with the greeting already given (tfjs keeps it in `firstUse`).
+ */
+export function quietCpuGreeting(): void {
+  const engine = tf.engine() as unknown as {
+    registry: Record<string, { firstUse?: boolean } | undefined>;
+    registryFactory: Record<string, { factory: () => unknown; quiet?: boolean } | undefined>;
+  };
+  const quiet = (b: unknown): void => {
+    const backend = b as { firstUse?: boolean } | null;
+    if (backend && typeof backend.firstUse === "boolean") backend.firstUse = false;
+  };
+  quiet(engine.registry?.cpu);
+  const entry = engine.registryFactory?.cpu;
+  if (!entry || entry.quiet) return;
+  const factory = entry.factory;
+  entry.factory = () => {
+    const made = factory();
+    // a factory may return the backend or a promise of it
+    if (made instanceof Promise) return made.then((b) => (quiet(b), b));
+    quiet(made);
+    return made;
+  };
+  entry.quiet = true;
+}
+quietCpuGreeting();
+
 /** Details and set-up of the backend now active. */
 async function finish(name: BackendName): Promise<string> {
   if (name === "wasm") {
@@ -188,11 +218,6 @@ async function finish(name: BackendName): Promise<string> {
     const simd = (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) ? "SIMD" : "no SIMD";
     const threads = (await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")) ? "threads" : "1 thread";
     return `${simd}, ${threads}, ${added.length} training kernels from ./wasm-grads`;
-  }
-  if (name === "cpu") {
-    // the cpu backend greets Node users once with advice to install tfjs-node; our report says it instead
-    const b = tf.backend() as unknown as { firstUse?: boolean };
-    if (typeof b.firstUse === "boolean") b.firstUse = false;
   }
   return load(name).detail;
 }

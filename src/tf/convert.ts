@@ -11,6 +11,11 @@ import { describe, InputError } from "../errors";
 import { checkTensor, checkTensorFinite, Tensor } from "../tensor";
 import { requireBackend } from "./backend";
 
+/** The values of a tf.Tensor read synchronously as a float64 `Tensor` (a scalar becomes [1]). */
+function readTf(t: tf.Tensor): Tensor {
+  return new Tensor(Float64Array.from(t.dataSync()), t.shape.length === 0 ? [1] : t.shape);
+}
+
 /** A float32 tf.Tensor with the values and shape of `t`; the caller owns it (dispose it). */
 export function toTfTensor(t: Tensor): tf.Tensor {
   requireBackend("toTfTensor");
@@ -23,7 +28,7 @@ export function fromTfTensor(t: tf.Tensor, opts: { dispose?: boolean } = {}): Te
   if (!(t instanceof tf.Tensor)) throw new InputError("fromTfTensor", "t", "a TensorFlow.js tensor", describe(t));
   if (t.isDisposed) throw new InputError("fromTfTensor", "t", "a live TensorFlow.js tensor", "a disposed one");
   try {
-    return Tensor.fromTf(t);
+    return readTf(t);
   } finally {
     if (opts.dispose) t.dispose();
   }
@@ -46,7 +51,7 @@ export function viaTf(inputs: readonly Tensor[], fn: (...xs: tf.Tensor[]) => tf.
   // tidy kept only what fn returned: read it, then let it go
   const outs = Array.isArray(out) ? out : [out];
   try {
-    const res = outs.map((t) => Tensor.fromTf(t));
+    const res = outs.map(readTf);
     return Array.isArray(out) ? res : res[0];
   } finally {
     tf.dispose(outs);

@@ -15,5 +15,5 @@ export { lectureCnn, lenet5, lenet5PaperTable, LENET5_C3_TABLE, alexnet, alexnet
 export type { ModelOptions, LectureCnnOptions, LeNet5Options, LeNet5PaperRow, LayerRow } from "./models";
 export { fitDigits, evaluateModel, predictModel } from "./train";
 export type { DigitData, FitOptions, Evaluation } from "./train";
-export { layerFilters, firstLayerFilters, featureMaps, maximizeFilter, filterActivation } from "./visualize";
-export type { FeatureMap, MaximizeOptions } from "./visualize";
+export { layerFilters, firstLayerFilters, featureMaps, maximizeFilter, filterActivation, dream } from "./visualize";
+export type { FeatureMap, MaximizeOptions, DreamOptions } from "./visualize";

@@ -20,6 +20,7 @@ import { Random } from "../random";
 import { Tensor } from "../tensor";
 import { confusionMatrix, DivergenceError, explodedLossWarning, makeHistory, type History, type HistoryRow, type EndCallback, type StopReason, type TrainCallback, type TrainProgress } from "../train";
 import { ensureBackend, requireBackend } from "./backend";
+import { watchInterrupt } from "../host";
 import { batchTensor, float32Of, oneHotTf } from "./convert";
 import { checkModelTensor, inputShapeOf } from "./models";
 
@@ -49,7 +50,7 @@ export interface FitOptions {
   onBatch?: TrainCallback;
   /** after every epoch and its validation */
   onEpoch?: TrainCallback;
-  /** abort() stops after the current batch; the history so far is returned, stopped "abort" */
+  /** abort() stops after the current batch; the history so far is returned, stopped "abort" (the kernel's Interrupt: "interrupt") */
   signal?: AbortSignal;
   /** yield to the event loop when this many ms have passed since the last yield [10; 0: every batch] */
   yieldEveryMs?: number;
@@ -175,9 +176,11 @@ export async function fitDigits(model: tf.LayersModel, data: DigitData, opts: Fi
     opts.onEnd?.(history);
     return history;
   };
+  const host = watchInterrupt();
   try {
     return await loop();
   } finally {
+    host.done();
     // an optimizer made here holds its moments as tf tensors (Adam: 2 per weight): free them
     if (opts.optimizer === undefined || typeof opts.optimizer === "string") optimizer.dispose();
   }
@@ -191,6 +194,7 @@ export async function fitDigits(model: tf.LayersModel, data: DigitData, opts: Fi
       let correctSum = 0;
       for (let b = 0; b < perEpoch; b++) {
         if (opts.signal?.aborted) return stop("abort");
+        if (host.signal.aborted) return stop("interrupt");
         const start = b * batchSize;
         const end = Math.min(n, start + batchSize);
         const xb = batchTensor(xs, rowShape, order, start, end, scratch);
@@ -233,6 +237,10 @@ export async function fitDigits(model: tf.LayersModel, data: DigitData, opts: Fi
         history.bestEpoch = epoch;
       }
       if (opts.onEpoch && (await opts.onEpoch(progress(epoch, perEpoch, row.loss, row.accuracy, row))) === "stop") return stop("callback");
+      await yieldToEventLoop();
+      lastYield = performance.now();
+      if (opts.signal?.aborted) return stop("abort");
+      if (host.signal.aborted) return stop("interrupt");
     }
     return stop("done");
   }

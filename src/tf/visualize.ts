@@ -5,7 +5,9 @@
  *   F small pictures);
  * - `featureMaps`: every layer's output for one digit (each filter's map, pooled, flattened, …);
  * - `maximizeFilter`: gradient ascent on the input image, x ← x + lr · g/‖g‖rms with g = ∂a/∂x and a
- *   the mean activation of one filter: the picture that excites that filter most.
+ *   the mean activation of one filter: the picture that excites that filter most;
+ * - `dream`: the same climb started from a real image, on ½·mean(y²) of a whole layer: what the
+ *   layer already sees in the image, amplified (Deep Dream).
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkInt, checkNumber, describe, fmtShape, InputError } from "../errors";
@@ -168,4 +170,59 @@ export function filterActivation(model: tf.LayersModel, layerName: string, filte
     return tf.mean(tf.reshape(pickFilter(y, filter), [y.shape[0], -1]), 1);
   });
   return Array.from(fromTfTensor(means, { dispose: true }).data);
+}
+
+/** Options of `dream`; defaults in brackets. */
+export interface DreamOptions {
+  /** gradient-ascent steps [20] */
+  steps?: number;
+  /** step size on the normalized gradient [0.02] */
+  lr?: number;
+  /** keep pixels in [0, 1] after each step, as digits are [true] */
+  clip?: boolean;
+}
+
+/**
+ * Deep-Dream-style amplification: start from `image` ([H, W, C] or [1, H, W, C]) and climb
+ * a = ½·mean(y²), y the whole output of layer `layerName` (every filter, every position):
+ * x ← x + lr · g / (√mean(g²) + 1e-5), g = ∂a/∂x. Patterns the layer already responds to in the
+ * image grow stronger. Returns the image [1, H, W, C] and a before each step and after the last
+ * (a[0] = the start); steps = 0 returns the image as given (in float32).
+ */
+export function dream(model: tf.LayersModel, layerName: string, image: Tensor, opts: DreamOptions = {}): { image: Tensor; objective: number[] } {
+  const fn = "dream";
+  checkModel(fn, model);
+  const layer = layerNamed(fn, model, layerName);
+  const values = oneImage(fn, model, image);
+  if (opts === null || typeof opts !== "object") throw new InputError(fn, "opts", "an options object", describe(opts));
+  const steps = opts.steps ?? 20;
+  const lr = opts.lr ?? 0.02;
+  const clip = opts.clip ?? true;
+  checkInt(fn, "opts.steps", steps, 0);
+  checkNumber(fn, "opts.lr", lr);
+  if (lr <= 0) throw new InputError(fn, "opts.lr", "a number > 0", String(lr));
+  if (typeof clip !== "boolean") throw new InputError(fn, "opts.clip", "true or false", describe(clip));
+
+  const shape = [1, ...inputShapeOf(model)];
+  const sub = tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor });
+  // a = ½ · mean of the squared activations of the whole layer
+  const objective = (x: tf.Tensor): tf.Scalar => tf.mul(0.5, tf.mean(tf.square(sub.apply(x) as tf.Tensor))) as tf.Scalar;
+  const valueAndGrad = tf.valueAndGrad(objective);
+  const trail: number[] = [];
+  let x = tf.tensor(values, shape, "float32");
+  for (let s = 0; s <= steps; s++) {
+    const { value, grad } = valueAndGrad(x);
+    trail.push(value.dataSync()[0]);
+    value.dispose();
+    if (s === steps) { grad.dispose(); break; }
+    const next = tf.tidy(() => {
+      const rms = tf.sqrt(tf.mean(tf.square(grad)));
+      const stepped = tf.add(x, tf.mul(lr, tf.div(grad, tf.add(rms, 1e-5))));
+      return clip ? tf.clipByValue(stepped, 0, 1) : stepped;
+    });
+    grad.dispose();
+    x.dispose();
+    x = next;
+  }
+  return { image: fromTfTensor(x, { dispose: true }), objective: trail };
 }

@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { Tensor } from "../../src/tensor";
 import { conv2dBackwardIm2col, conv2dBackwardNaive, conv2dIm2col, conv2dNaive } from "../../src/layers/conv";
+import { fromTfTensor, toTfTensor } from "../../src/tf/convert";
 
 const RUNS = 9;
 const WARMUP = 2;
@@ -33,8 +34,8 @@ async function tfMedianMs(backend: string, x: Tensor, w: Tensor): Promise<number
   } catch {
     return null;
   }
-  const tx = x.toTf<tf.Tensor4D>(tf);
-  const tw = w.toTf<tf.Tensor4D>(tf);
+  const tx = (toTfTensor(x) as tf.Tensor4D);
+  const tw = (toTfTensor(w) as tf.Tensor4D);
   // dataSync forces the computation and the read-back, as our functions return their values
   const ms = medianMs(() => tf.tidy(() => void tf.conv2d(tx, tw, 1, "valid").dataSync()));
   tx.dispose();

@@ -12,8 +12,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { LessonsTimings } from "../../kernel-helpers/lessons";
-import { PROJECT_ROOT, listLessons } from "../../kernel-helpers/run";
+import type { LessonsTimings } from "../../kernel-helpers/tools/lessons";
+import { PROJECT_ROOT, listLessons } from "../../kernel-helpers/tools/run";
 
 const GOAL_SEC = 180;
 
@@ -26,7 +26,7 @@ export async function runLessonsBench(): Promise<Record<string, number>> {
   // `npm run lessons` itself when the script is wired, else the same command without npm
   const [cmd, args] = pkg.scripts?.lessons
     ? ["npm", ["run", "--silent", "lessons", "--", "--timings", timingsFile, ...extra]]
-    : [process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "kernel-helpers", "lessons.ts"), "--timings", timingsFile, ...extra]];
+    : [process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "kernel-helpers", "tools", "lessons.ts"), "--timings", timingsFile, ...extra]];
   console.log(`lessons bench: ${fixtures ? "no lesson in notebooks/ yet: timing the fixture notebooks; " : ""}${cmd} ${(args as string[]).join(" ")}`);
   const t0 = performance.now();
   const code = await new Promise<number | null>((resolve, reject) => {

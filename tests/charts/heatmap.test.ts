@@ -66,3 +66,11 @@ test("confusionChart bad input: not square, names short, negative count", () => 
   assertInputError(() => confusionChart([[1, 0], [0, 1]], ["a"]), "confusionChart", "classNames");
   assertInputError(() => confusionChart([[1, -1], [0, 1]], ["a", "b"]), "confusionChart", "matrix[0][1]");
 });
+
+test("heatmap: 18 named rows → every row label is a tick (numbered rows past 16 are thinned)", () => {
+  const named = heatmap(Array.from({ length: 18 }, (_, i) => [i]), { rowLabels: Array.from({ length: 18 }, (_, i) => `row ${i}`) });
+  const numbered = heatmap(Array.from({ length: 18 }, (_, i) => [i]));
+  const yAxis = (s: unknown) => ((s as { layer: { encoding: { y: { axis: { values?: number[] } } } }[] }).layer[0].encoding.y.axis);
+  assert.equal(yAxis(named).values, undefined);
+  assert.deepEqual(yAxis(numbered).values, [0, 5, 10, 15]);
+});

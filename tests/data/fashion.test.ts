@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { FASHION_CLASSES, FASHION_DIR, loadFashionMnist, MissingDataError } from "../../src/data/fashion";
+import { DataFileError, FASHION_CLASSES, FASHION_DIR, loadFashionMnist, MissingDataError } from "../../src/data/fashion";
 import { InputError } from "../../src/errors";
 
 const CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
@@ -105,4 +105,40 @@ test("bad input: a corrupt magic number, sizes larger than the files, size 0, se
   assert.throws(() => loadFashionMnist({ dir: ok, trainSize: 0 }), InputError);
   assert.throws(() => loadFashionMnist({ dir: ok, trainSize: 2, validationSize: 1, testSize: 1, seed: 0.5 }), InputError);
   fs.rmSync(ok, { recursive: true });
+});
+
+test("damaged files: a truncated gzip, a corrupt gzip, a folder in place of a file, a file as opts.dir: each names the file and says what to do", () => {
+  const expectDataFileError = (dir: string, file: string, problem: RegExp) =>
+    assert.throws(() => loadFashionMnist({ dir, trainSize: 2, validationSize: 1, testSize: 1 }), (e: unknown) => {
+      assert.ok(e instanceof DataFileError, String(e));
+      assert.equal(e.file, path.join(dir, file));
+      assert.match(e.message, problem);
+      assert.ok(e.message.includes(path.join(dir, file)), e.message);
+      assert.match(e.message, /apt-get install --reinstall dataset-fashion-mnist/);
+      return true;
+    });
+
+  const truncated = fixtureDir(12, 5, true);
+  const gz = path.join(truncated, "train-images-idx3-ubyte.gz");
+  fs.writeFileSync(gz, fs.readFileSync(gz).subarray(0, 20)); // cut mid-stream
+  expectDataFileError(truncated, "train-images-idx3-ubyte.gz", /not a valid gzip file, truncated or corrupt/);
+  fs.rmSync(truncated, { recursive: true });
+
+  const corrupt = fixtureDir(12, 5, true);
+  const lab = path.join(corrupt, "t10k-labels-idx1-ubyte.gz");
+  const bytes = fs.readFileSync(lab);
+  bytes.fill(0x55, 10); // gzip magic kept, deflate stream garbage
+  fs.writeFileSync(lab, bytes);
+  expectDataFileError(corrupt, "t10k-labels-idx1-ubyte.gz", /not a valid gzip file/);
+  fs.rmSync(corrupt, { recursive: true });
+
+  const folder = fixtureDir(12, 5, true);
+  fs.rmSync(path.join(folder, "train-labels-idx1-ubyte.gz"));
+  fs.mkdirSync(path.join(folder, "train-labels-idx1-ubyte.gz"));
+  expectDataFileError(folder, "train-labels-idx1-ubyte.gz", /is a folder, not a data file/);
+  fs.rmSync(folder, { recursive: true });
+
+  const notDir = path.join(fixtureDir(12, 5, true), "train-images-idx3-ubyte.gz");
+  assert.throws(() => loadFashionMnist({ dir: notDir }), (e: unknown) => e instanceof InputError && e.arg === "opts.dir" && e.message.includes(notDir));
+  fs.rmSync(path.dirname(notDir), { recursive: true });
 });

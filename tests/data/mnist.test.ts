@@ -127,10 +127,11 @@ test("resizeArea x=[1,3,3,2] → 2×2: a cell covers 1.5×1.5 pixels, the shared
       }
 });
 
-test("bad input: size 20, seed 1.5, options not an object; resizeArea upsampling or rank 2", () => {
+test("bad input: size 20, seed 1.5, options not an object (null means the defaults); resizeArea upsampling or rank 2", () => {
   assert.throws(() => loadDigits({ size: 20 as 28 }), /loadDigits: argument 'opts.size' expected 28 or 16, got 20/);
   assert.throws(() => loadDigits({ seed: 1.5 }), InputError);
-  assert.throws(() => loadDigits(null as unknown as {}), InputError);
+  assert.throws(() => loadDigits(5 as unknown as {}), /loadDigits: argument 'opts' expected an options object \(or null\/undefined for the defaults\), got 5/);
+  assert.deepEqual(loadDigits(null as unknown as {}).test.labels.slice(0, 20), loadDigits().test.labels.slice(0, 20));
   assert.throws(() => resizeArea(Tensor.zeros([1, 4, 4, 1]), 8, 8), /at most the input's 4×4/);
   assert.throws(() => resizeArea(Tensor.zeros([4, 4]), 2, 2), InputError);
   assert.throws(() => resizeArea(Tensor.zeros([1, 4, 4, 1]), 0, 2), InputError);

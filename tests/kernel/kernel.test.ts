@@ -10,11 +10,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-  KERNEL_DISPLAY_NAME, KERNEL_NAME, PROTOCOL_FIXES_FILE, installKernel, installNotebookImports, jupyterEnv,
-  kernelDir, main, tslabBin, uninstallKernel, userJupyterDir,
-} from "../../kernel-helpers/kernel";
+  KERNEL_DISPLAY_NAME, KERNEL_NAME, defaultMemoryMb, installKernel, installNotebookImports, jupyterEnv,
+  kernelDir, kernelMemoryMb, main, preloadFile, tslabBin, uninstallKernel, userJupyterDir,
+} from "../../kernel-helpers/tools/kernel";
 import { InputError } from "../../src/errors";
-import { PYTHON, ROOT, setupKernel, testEnv } from "./setup";
+import { PYTHON, ROOT, ensureBuilt, setupKernel, testEnv } from "./setup";
 
 type KernelJson = { argv: string[]; display_name: string; language: string; interrupt_mode: string };
 const readSpec = (dir: string): KernelJson => JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as KernelJson;
@@ -45,6 +45,7 @@ describe("installKernel into a temporary project", () => {
   });
 
   test("kernel.json: name dl-lessons, display name, language typescript, node and tslab by absolute path", () => {
+    ensureBuilt();
     const r = installKernel({ projectDir: project });
     assert.equal(r.dir, path.join(project, ".jupyter", "kernels", KERNEL_NAME));
     const spec = readSpec(r.dir);
@@ -53,11 +54,15 @@ describe("installKernel into a temporary project", () => {
     assert.equal(spec.display_name, KERNEL_DISPLAY_NAME);
     assert.equal(spec.language, "typescript");
     assert.equal(spec.interrupt_mode, "signal");
-    const [node, requireFlag, preload, tslab, ...rest] = spec.argv;
+    const [node, heap, requireFlag, preload, tslab, ...rest] = spec.argv;
     assert.equal(node, process.execPath);
     assert.ok(path.isAbsolute(node) && fs.existsSync(node), node);
+    assert.equal(heap, `--max-old-space-size=${r.memoryMb}`);
     assert.equal(requireFlag, "--require");
-    assert.equal(preload, path.join(r.dir, PROTOCOL_FIXES_FILE));
+    // the tslab adapter's kernel side, compiled by the build (not a string written at install)
+    assert.equal(preload, preloadFile());
+    assert.equal(preload, path.join(ROOT, "dist", "kernel-helpers", "tslab", "preload.js"));
+    assert.ok(fs.existsSync(preload), preload);
     assert.equal(tslab, tslabBin());
     assert.ok(path.isAbsolute(tslab) && fs.existsSync(tslab), tslab);
     assert.equal(tslab, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"));
@@ -92,6 +97,23 @@ describe("installKernel into a temporary project", () => {
     assert.equal(target("kernel.js", /require\("([^"]+)"\)/), path.join(ROOT, "dist", "kernel-helpers", "index.js"));
     assert.equal(target("index.d.ts", /from "([^"]+)"/), path.join(ROOT, "dist", "src", "index"));
     assert.equal(target("kernel.d.ts", /from "([^"]+)"/), path.join(ROOT, "dist", "kernel-helpers", "index"));
+    assert.equal(target("tf.js", /require\("([^"]+)"\)/), path.join(ROOT, "dist", "src", "tf", "index.js"));
+    assert.equal(target("grade.js", /require\("([^"]+)"\)/), path.join(ROOT, "dist", "kernel-helpers", "grade", "index.js"));
+    assert.equal(target("grade.d.ts", /from "([^"]+)"/), path.join(ROOT, "dist", "kernel-helpers", "grade", "index"));
+  });
+
+  test("heap limit: 4096 MB or half the machine's memory, --memory / memoryMb, DL_LESSONS_KERNEL_MEMORY_MB; bad values refused", () => {
+    assert.equal(defaultMemoryMb(64 * 2 ** 30), 4096);
+    assert.equal(defaultMemoryMb(4 * 2 ** 30), 2048);
+    assert.equal(kernelMemoryMb(undefined, { DL_LESSONS_KERNEL_MEMORY_MB: "700" }), 700);
+    assert.equal(kernelMemoryMb(900, { DL_LESSONS_KERNEL_MEMORY_MB: "700" }), 900);
+    assert.equal(kernelMemoryMb(undefined, {}), defaultMemoryMb());
+    assert.throws(() => kernelMemoryMb(undefined, { DL_LESSONS_KERNEL_MEMORY_MB: "lots" }), (e: unknown) => e instanceof InputError && e.arg === "DL_LESSONS_KERNEL_MEMORY_MB");
+    assert.throws(() => kernelMemoryMb(12.5, {}), InputError);
+    const r = installKernel({ projectDir: project, memoryMb: 640 });
+    assert.equal(r.memoryMb, 640);
+    assert.ok(readSpec(r.dir).argv.includes("--max-old-space-size=640"));
+    assert.throws(() => installKernel({ projectDir: project, memoryMb: 5 }), (e: unknown) => e instanceof InputError && e.arg === "where.memoryMb");
   });
 
   test("uninstallKernel removes the kernelspec and the shim; Jupyter no longer lists it", () => {
@@ -155,7 +177,7 @@ describe("environment and command line", () => {
   });
 
   test("CLI: `env` prints the JUPYTER_PATH export, `install` installs into the project, anything else exits 2", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "kernel-helpers", "kernel.ts"), "env"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, JUPYTER_PATH: "" } });
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "kernel-helpers", "tools", "kernel.ts"), "env"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, JUPYTER_PATH: "" } });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), `export JUPYTER_PATH='${path.join(ROOT, ".jupyter")}'`);
     const logs: string[] = [];
@@ -167,12 +189,15 @@ describe("environment and command line", () => {
       assert.equal(main(["install"]), 0);
       assert.equal(main(["frobnicate"]), 2);
       assert.equal(main(["install", "--system"]), 2);
+      assert.equal(main(["install", "--memory", "ten"]), 2);
+      assert.equal(main(["env", "--memory", "512"]), 2);
     } finally {
       Object.assign(console, { log, error });
     }
     assert.match(logs[0], /installed kernelspec "dl-lessons"/);
     assert.match(errors[0], /^usage: /);
     assert.match(errors[1], /unexpected argument --system/);
+    assert.match(errors[2], /--memory expects a whole number of MB/);
     assert.equal(readSpec(kernelDir()).display_name, KERNEL_DISPLAY_NAME);
   });
 });

@@ -1,15 +1,17 @@
 /**
  * liveTraining: one progress output and one chart output, updated in place by display id while
- * `train` runs; an interrupt (SIGINT) stops training after the current batch and keeps the
- * history; the SIGINT listeners it stood in for are back when training ends. First with a
- * stand-in writer in this process, then in the real kernel with Jupyter's interrupt.
+ * `train` runs; the kernel's Interrupt (the library's hook, src/host.ts) stops training after the
+ * current batch, keeps the history and the display says "interrupted"; liveTraining itself never
+ * touches SIGINT. First with a stand-in writer in this process, then in the real kernel with
+ * Jupyter's interrupt.
  */
 import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { interruptGuardInstalled, liveTraining } from "../../kernel-helpers/live";
+import { liveTraining } from "../../kernel-helpers/live";
+import { interrupt } from "../../src/host";
 import { setDisplayWriter, type DisplayContent } from "../../kernel-helpers/display";
 import { InputError } from "../../src/errors";
 import { Network } from "../../src/network";
@@ -88,7 +90,6 @@ describe("liveTraining with train (a stand-in writer)", () => {
     assert.equal(points.length, 6 * 4);
     for (const p of points) assert.equal(p.y, (history.rows[p.x - 1] as unknown as Record<string, number>)[p.metric]);
     assert.deepEqual(live.rows.map((r) => r.loss), history.rows.map((r) => r.loss));
-    assert.equal(interruptGuardInstalled(), false, "SIGINT listeners back after training");
   });
 
   test("throttled: progressEveryMs 1 h and chartEveryMs 1 h draw only per epoch and at the end", async () => {
@@ -101,42 +102,40 @@ describe("liveTraining with train (a stand-in writer)", () => {
     assert.equal(chartPoints(chart.data).length, 4 * 2);
   });
 
-  test("SIGINT during epoch 3 of 50: training stops after the current batch, history keeps 2 epochs; the other listener is spared, then back", async () => {
+  test("the kernel's Interrupt during epoch 3 of 50: training stops after the current batch, history keeps 2 epochs, display 'interrupted'; no SIGINT listener added", async () => {
     recorder();
-    const calls: string[] = [];
-    const tslabLike = () => calls.push("tslab");
-    process.on("SIGINT", tslabLike);
-    try {
-      const live = liveTraining({ epochs: 50 });
-      let batchesAfter = -1;
-      let batchesAtSignal = 0;
-      const history = await train(xorNet(), xorData(400, { seed: 2 }), {
-        // yieldEveryMs 0: train lets the signal in after every batch
-        epochs: 50, batchSize: 10, optimizer: new SGD({ lr: 0.1 }), yieldEveryMs: 0, ...live,
-        onBatch: (p) => {
-          live.onBatch(p);
-          if (p.epoch === 3 && p.batch === 5) {
-            assert.equal(interruptGuardInstalled(), true);
-            batchesAtSignal = p.history.batches.length;
-            process.kill(process.pid, "SIGINT"); // delivered at the next turn of the event loop
-          }
-          if (batchesAtSignal) batchesAfter++;
-        },
-      });
-      assert.equal(history.stopped, "abort");
-      assert.equal(history.rows.length, 2);
-      assert.ok(batchesAfter >= 0 && batchesAfter <= 1, `stopped after the current batch, ${batchesAfter} batches after the signal`);
-      assert.equal(live.state, "interrupted");
-      assert.deepEqual(calls, [], "the first interrupt is ours alone");
-      assert.equal(interruptGuardInstalled(), false);
-      assert.ok(process.listeners("SIGINT").includes(tslabLike));
-      // a later interrupt goes to the listener again
-      process.kill(process.pid, "SIGINT");
-      await new Promise((r) => setTimeout(r, 50));
-      assert.deepEqual(calls, ["tslab"]);
-    } finally {
-      process.removeListener("SIGINT", tslabLike);
-    }
+    const listeners = process.listenerCount("SIGINT");
+    const live = liveTraining({ epochs: 50 });
+    assert.equal(process.listenerCount("SIGINT"), listeners, "liveTraining takes no SIGINT listener");
+    let batchesAfter = -1;
+    let batchesAtSignal = 0;
+    let hookSaid: unknown = null;
+    const history = await train(xorNet(), xorData(400, { seed: 2 }), {
+      epochs: 50, batchSize: 10, optimizer: new SGD({ lr: 0.1 }), yieldEveryMs: 0, ...live,
+      onBatch: (p) => {
+        live.onBatch(p);
+        if (p.epoch === 3 && p.batch === 5) {
+          batchesAtSignal = p.history.batches.length;
+          // what the kernel's adapter calls on Interrupt
+          hookSaid = (globalThis as Record<symbol, () => unknown>)[Symbol.for("dl-lessons.interrupt")]();
+        }
+        if (batchesAtSignal) batchesAfter++;
+      },
+    });
+    assert.equal(hookSaid, true, "the hook says a training loop will stop");
+    assert.equal(history.stopped, "interrupt");
+    assert.equal(history.rows.length, 2);
+    assert.ok(batchesAfter >= 0 && batchesAfter <= 1, `stopped after the current batch, ${batchesAfter} batches after the interrupt`);
+    assert.equal(live.state, "interrupted");
+    assert.equal(interrupt(), false, "nothing running: the next interrupt is tslab's");
+  });
+
+  test("a liveTraining created but not passed to train does not swallow the interrupt", () => {
+    recorder();
+    const live = liveTraining({ epochs: 5 });
+    assert.equal(interrupt(), false);
+    assert.equal(live.state, "waiting");
+    live.close();
   });
 
   test("a loop that never sets history.stopped (epochs given): the last epoch ends the display, chart drawn despite the throttle", async () => {
@@ -150,8 +149,6 @@ describe("liveTraining with train (a stand-in writer)", () => {
       live.onEpoch(p);
     }
     assert.equal(live.state, "done");
-    await new Promise((r) => setImmediate(r));
-    assert.equal(interruptGuardInstalled(), false);
     const [progress, chart] = finalOutputs(sent);
     assert.match(progress.data["text/plain"] as string, /^done · 3\/3 epochs · loss 0\.3333 · accuracy 0\.7500$/);
     assert.equal(chart.updates, 2, "epoch 1, then the last epoch");
@@ -162,7 +159,7 @@ describe("liveTraining with train (a stand-in writer)", () => {
     // a hand-written loop, so that only the elapsed time differs between the two runs
     const run = (msPerBatch: number) => {
       const sent = recorder();
-      const live = liveTraining({ epochs: 3, chartEveryMs: 0, progressEveryMs: 0, interrupt: false });
+      const live = liveTraining({ epochs: 3, chartEveryMs: 0, progressEveryMs: 0 });
       const history = { rows: [] as Record<string, number | null>[], batches: [], stopped: null as string | null, toDataFrame: () => { throw new Error("unused"); } };
       let batches = 0;
       for (let epoch = 1; epoch <= 3; epoch++) {
@@ -232,13 +229,13 @@ describe("liveTraining with train (a stand-in writer)", () => {
   test("bad options are InputErrors naming liveTraining and the option", () => {
     assert.throws(() => liveTraining({ epochs: 0 }), (e: unknown) => e instanceof InputError && e.fn === "liveTraining" && e.arg === "opts.epochs");
     assert.throws(() => liveTraining({ progressEveryMs: -1 }), (e: unknown) => e instanceof InputError && e.arg === "opts.progressEveryMs");
-    assert.throws(() => liveTraining({ interrupt: "yes" as never }), InputError);
+    assert.throws(() => liveTraining({ title: 3 as never }), InputError);
     assert.throws(() => liveTraining(null as never), InputError);
   });
 });
 
 describe("liveTraining in the real kernel, interrupted as Jupyter does it", () => {
-  test("fixtures/interrupt.py: the cell ends normally with the history so far; tslab's interrupt works again afterwards", () => {
+  test("fixtures/interrupt.py: the cell ends normally with the history so far; a waiting cell is interrupted by tslab as before", () => {
     setupKernel();
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     const reportPath = path.join(ARTIFACTS, "interrupt.json");
@@ -255,7 +252,7 @@ describe("liveTraining in the real kernel, interrupted as Jupyter does it", () =
     assert.ok(report.train.interrupted_at !== null, "the interrupt was sent");
     assert.equal(report.train.status, "ok");
     assert.deepEqual(report.train.streams.filter((s) => s.name === "stderr"), []);
-    assert.equal(report.check.stopped, "abort");
+    assert.equal(report.check.stopped, "interrupt");
     assert.ok(report.check.epochs >= 2 && report.check.epochs < 200, `${report.check.epochs} epochs kept`);
     // exactly one progress output and one chart, holding the epochs the history kept
     const [progress, chart] = report.train.outputs;
@@ -264,7 +261,7 @@ describe("liveTraining in the real kernel, interrupted as Jupyter does it", () =
     assert.match(progress.text, new RegExp(`^interrupted at epoch \\d+/200 · batch \\d+/200 · the history keeps ${report.check.epochs} epochs`));
     assert.deepEqual(chart.mimes, [VEGALITE, "image/png", "text/plain"]);
     assert.equal(new Set(chart.values!.map((v) => v.x)).size, report.check.epochs);
-    // tslab's own SIGINT listener is back (one listener), and interrupts a waiting cell again
+    // tslab's own SIGINT listener only, and it interrupts a waiting cell
     assert.equal(report.check.listeners, 1);
     assert.equal(report.plain.status, "error");
     assert.ok(report.plain.seconds < 10, `the 30 s wait was interrupted after ${report.plain.seconds.toFixed(1)} s`);

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { installKernel, jupyterEnv, projectRoot } from "../../kernel-helpers/kernel";
+import { installKernel, jupyterEnv, projectRoot } from "../../kernel-helpers/tools/kernel";
 
 export const ROOT = projectRoot(__dirname);
 

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describeSpec, esc, fmtNum, show, showOutput } from "../../kernel-helpers/show";
 import { setDisplayWriter, type DisplayContent } from "../../kernel-helpers/display";
-import { executeNotebook } from "../../kernel-helpers/run";
+import { executeNotebook } from "../../kernel-helpers/tools/run";
 import { Tensor } from "../../src/tensor";
 import { InputError } from "../../src/errors";
 import { conv2dTrace } from "../../src/layers/conv";

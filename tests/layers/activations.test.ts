@@ -10,6 +10,7 @@ import {
 import type { ActivationCache } from "../../src/layers/activations";
 import { numericalGradient, numericalGradientWithUpstream, relativeError } from "../../src/gradcheck";
 import { assertCloseF32, assertInputError, f32, size } from "./helpers";
+import { fromTfTensor, toTfTensor } from "../../src/tf/convert";
 
 type Pair = { name: string; forward: (z: Tensor) => { out: Tensor; cache: ActivationCache }; backward: (d: Tensor, c: ActivationCache) => { dx: Tensor } };
 const pairs: Pair[] = [
@@ -63,11 +64,11 @@ test("sigmoid, tanh, relu, softmax forward and backward match TensorFlow.js (cpu
         const { out, cache } = p.forward(z);
         const { dx } = p.backward(dout, cache);
         const tfOut = tf.tidy(() => {
-          const tz = z.toTf<tf.Tensor>(tf);
-          const td = dout.toTf<tf.Tensor>(tf);
+          const tz = toTfTensor(z);
+          const td = toTfTensor(dout);
           return [op(tz), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(op(t), td)))(tz)];
         });
-        const [a, g] = tfOut.map((t) => Tensor.fromTf(t));
+        const [a, g] = tfOut.map((t) => fromTfTensor(t));
         tf.dispose(tfOut);
         assertCloseF32(out, a);
         assertCloseF32(dx, g);

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as fc from "fast-check";
 import * as tf from "@tensorflow/tfjs";
 import { Tensor } from "../../src/tensor";
+import { fromTfTensor, toTfTensor } from "../../src/tf/convert";
 import {
   col2im,
   Conv2D,
@@ -145,13 +146,16 @@ test("conv2dNaive = conv2dIm2col: forward exactly, backward within 1e-12, on ran
       assert.equal(a.out.maxAbsDiff(m.out), 0, name(k));
       const ga = conv2dBackwardNaive(dout, a.cache);
       const gm = conv2dBackwardIm2col(dout, m.cache);
-      for (const key of ["dx", "dw", "db"] as const) {
+      for (const key of ["dx", "dW", "db"] as const) {
         assert.deepEqual(gm[key].shape, ga[key].shape, `${name(k)} ${key}`);
         assert.ok(ga[key].maxAbsDiff(gm[key]) <= 1e-12, `${name(k)} ${key}: ${ga[key].maxAbsDiff(gm[key])}`);
       }
+      // dW and db add window after window in the naive loops' order: equal, not just close
+      assert.equal(ga.dW.maxAbsDiff(gm.dW), 0, `${name(k)} dW`);
+      assert.equal(ga.db.maxAbsDiff(gm.db), 0, `${name(k)} db`);
       // the caches are interchangeable
       assert.ok(conv2dBackwardIm2col(dout, a.cache).dx.maxAbsDiff(ga.dx) <= 1e-12, name(k));
-      assert.ok(conv2dBackwardNaive(dout, m.cache).dw.maxAbsDiff(ga.dw) <= 1e-12, name(k));
+      assert.ok(conv2dBackwardNaive(dout, m.cache).dW.maxAbsDiff(ga.dW) <= 1e-12, name(k));
     }),
     { numRuns: 150, seed: 11 },
   );
@@ -198,7 +202,7 @@ test("conv2dForward / conv2dBackward x=[2,5,5,2] w=[3,3,2,3] s=1 p=1: im2col by 
   assert.equal(byDefault.cache.impl, "im2col");
   assert.equal(naive.cache.impl, "naive");
   assert.equal(byDefault.out.maxAbsDiff(conv2dIm2col(x, w, b, { pad: 1 }).out), 0);
-  assert.equal(conv2dBackward(dout, byDefault.cache).dw.maxAbsDiff(conv2dBackwardIm2col(dout, byDefault.cache).dw), 0);
+  assert.equal(conv2dBackward(dout, byDefault.cache).dW.maxAbsDiff(conv2dBackwardIm2col(dout, byDefault.cache).dW), 0);
   assert.equal(conv2dBackward(dout, naive.cache).dx.maxAbsDiff(conv2dBackwardNaive(dout, naive.cache).dx), 0);
   throwsInputError(() => conv2dForward(x, w, b, { impl: "fft" as never }), "conv2dForward", "impl");
 });
@@ -216,8 +220,8 @@ for (const { impl, forward, backward } of impls) {
         assert.deepEqual(out.shape, [k.n, k.oh, k.ow, k.f]);
         const grads: ConvGrads = backward(dout, cache);
         const run = () => forward(x, w, b, opts).out;
-        const wrt: Record<keyof ConvGrads, Tensor> = { dx: x, dw: w, db: b };
-        for (const key of ["dx", "dw", "db"] as const) {
+        const wrt: Record<keyof ConvGrads, Tensor> = { dx: x, dW: w, db: b };
+        for (const key of ["dx", "dW", "db"] as const) {
           const num = numericalGradientWithUpstream(run, wrt[key], dout);
           assert.deepEqual(num.shape, grads[key].shape);
           const err = relativeError(grads[key], num);
@@ -242,18 +246,18 @@ test("conv2d = tf.conv2d (cpu, explicit padding) within 1e-5, and backward = tf.
       const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [k.p, k.p], [k.p, k.p], [0, 0]];
       let theirs: Tensor[] = [];
       tf.tidy(() => {
-        const [tx, tw, tb, td] = [x, w, b, dout].map((t) => t.toTf<tf.Tensor>(tf));
+        const [tx, tw, tb, td] = [x, w, b, dout].map((t) => toTfTensor(t));
         // TensorFlow.js floors (H + 2P − KH)/S, like rounding "floor"
         const f = (a: tf.Tensor, v: tf.Tensor, c: tf.Tensor) => tf.add(tf.conv2d(a as tf.Tensor4D, v as tf.Tensor4D, k.s, pad), c);
         const out = f(tx, tw, tb);
         const [dx, dw, db] = tf.grads((a: tf.Tensor, v: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(f(a, v, c), td)))([tx, tw, tb]);
-        theirs = [out, dx, dw, db].map((t) => Tensor.fromTf(t));
+        theirs = [out, dx, dw, db].map((t) => fromTfTensor(t));
       });
       for (const { impl, forward, backward } of impls) {
         const { out, cache } = forward(x, w, b, optsOf(k));
         const g = backward(dout, cache);
-        const ours = [out, g.dx, g.dw, g.db];
-        ["out", "dx", "dw", "db"].forEach((label, i) => {
+        const ours = [out, g.dx, g.dW, g.db];
+        ["out", "dx", "dW", "db"].forEach((label, i) => {
           assert.deepEqual(ours[i].shape, theirs[i].shape, `${impl} ${name(k)} ${label}`);
           const d = ours[i].maxAbsDiff(theirs[i]);
           assert.ok(d <= 1e-5, `${impl} ${name(k)} ${label}: max difference ${d}`);
@@ -349,7 +353,7 @@ test("Conv2D x=[2,7,7,3] filters=4 k=3 s=2 p=1: forward = conv2dNaive with its w
     const { dx, factors } = layer.backward(dout);
     const g = conv2dBackwardNaive(dout, ref.cache);
     assert.ok(dx.maxAbsDiff(g.dx) <= 1e-12);
-    assert.ok(layer.w.grad.maxAbsDiff(g.dw) <= 1e-12);
+    assert.ok(layer.w.grad.maxAbsDiff(g.dW) <= 1e-12);
     assert.ok(layer.b.grad.maxAbsDiff(g.db) <= 1e-12);
     assert.ok(factors.length >= 2 && factors.every((f) => f.name.length > 0 && f.value instanceof Tensor));
     assert.deepEqual(layer.params().map((p) => [p.name, p.decay]), [["w", true], ["b", false]]);
@@ -429,7 +433,8 @@ test("bad input throws InputError naming the function and the argument", () => {
     throwsInputError(() => forward(Tensor.randn([6, 6, 1], 1), w, b), fn, "x"); // rank 3
     throwsInputError(() => forward(Tensor.randn([1, 2, 2, 1], 1), w, b), fn, "w", "2 + 2·0 = 2"); // window bigger than the padded input
     throwsInputError(() => forward(x, w, Tensor.zeros([3])), fn, "b");
-    throwsInputError(() => forward(x, w, b, null as never), fn, "opts");
+    throwsInputError(() => forward(x, w, b, 5 as never), fn, "opts");
+    assert.deepEqual(forward(x, w, b, null as never).out.data, forward(x, w, b).out.data); // null options: the defaults
     const { cache } = forward(x, w, b);
     const bfn = impl === "naive" ? "conv2dBackwardNaive" : "conv2dBackwardIm2col";
     throwsInputError(() => backward(Tensor.randn([1, 4, 4, 3], 1), cache), bfn, "dout");

@@ -7,6 +7,7 @@ import { Dense, denseBackward, denseForward, initWeights } from "../../src/layer
 import { Sigmoid } from "../../src/layers/activations";
 import { numericalGradientWithUpstream, relativeError } from "../../src/gradcheck";
 import { assertCloseF32, assertInputError, f32, size } from "./helpers";
+import { fromTfTensor, toTfTensor } from "../../src/tf/convert";
 
 const round2 = (t: Tensor) => t.toList().map((v) => Math.round(v * 100) / 100);
 
@@ -86,12 +87,12 @@ test("dense forward and backward match TensorFlow.js (tf.matMul + add, tf.grads)
       const { out, cache } = denseForward(x, W, b);
       const { dx, dW, db } = denseBackward(dout, cache);
       const tfOut = tf.tidy(() => {
-        const [tx, tW, tb, td] = [x, W, b, dout].map((t) => t.toTf<tf.Tensor>(tf));
+        const [tx, tW, tb, td] = [x, W, b, dout].map((t) => toTfTensor(t));
         const z = tf.add(tf.matMul(tx as tf.Tensor2D, tW as tf.Tensor2D), tb);
         const g = tf.grads((a: tf.Tensor, w: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.matMul(a as tf.Tensor2D, w as tf.Tensor2D), c), td)));
         return [z, ...g([tx, tW, tb])];
       });
-      const theirs = tfOut.map((t) => Tensor.fromTf(t));
+      const theirs = tfOut.map((t) => fromTfTensor(t));
       tf.dispose(tfOut);
       assertCloseF32(out, theirs[0]);
       assertCloseF32(dx, theirs[1]);

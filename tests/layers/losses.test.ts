@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as fc from "fast-check";
 import * as tf from "@tensorflow/tfjs";
 import { Tensor } from "../../src/tensor";
+import { fromTfTensor, toTfTensor } from "../../src/tf/convert";
 import { mseLoss, oneHot, softmaxCrossEntropy } from "../../src/layers/losses";
 import { softmax } from "../../src/layers/activations";
 import { numericalGradient, relativeError } from "../../src/gradcheck";
@@ -79,14 +80,14 @@ test("softmax cross-entropy and MSE match TensorFlow.js (tf.losses, mean reducti
       const sce = softmaxCrossEntropy(z, labels);
       const mse = mseLoss(z, target);
       const tfOut = tf.tidy(() => {
-        const tz = z.toTf<tf.Tensor>(tf);
-        const y = oneHot(labels, k).toTf<tf.Tensor>(tf);
-        const tt = target.toTf<tf.Tensor>(tf);
+        const tz = toTfTensor(z);
+        const y = toTfTensor(oneHot(labels, k));
+        const tt = toTfTensor(target);
         const lossSce = (t: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, t) as tf.Scalar;
         const lossMse = (t: tf.Tensor) => tf.losses.meanSquaredError(tt, t) as tf.Scalar;
         return [lossSce(tz), tf.grad(lossSce)(tz), lossMse(tz), tf.grad(lossMse)(tz)];
       });
-      const theirs = tfOut.map((t) => Tensor.fromTf(t));
+      const theirs = tfOut.map((t) => fromTfTensor(t));
       tf.dispose(tfOut);
       assertCloseF32(Tensor.full([1], sce.loss), theirs[0]);
       assertCloseF32(sce.dlogits, theirs[1]);

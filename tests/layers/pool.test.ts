@@ -7,6 +7,7 @@ import { conv2dNaive } from "../../src/layers/conv";
 import { numericalGradientWithUpstream, relativeError } from "../../src/gradcheck";
 import { featureMap, lectureExample, throwsInputError } from "./conv-fixtures";
 import { MaxPool2D, maxPoolBackward, maxPoolForward, maxPoolTrace, poolOutputSize, type MaxPoolCache } from "../../src/layers/pool";
+import { fromTfTensor, toTfTensor } from "../../src/tf/convert";
 
 // ------------------------------------------------------------------ fixtures and helpers
 
@@ -50,11 +51,11 @@ function tiedInput(k: PoolCase): Tensor {
 function tfMaxPool(x: Tensor, dout: Tensor, size: number, stride: number): { out: Tensor; dx: Tensor } {
   let result = { out: x, dx: x };
   tf.tidy(() => {
-    const tx = x.toTf<tf.Tensor4D>(tf);
-    const td = dout.toTf<tf.Tensor4D>(tf);
+    const tx = (toTfTensor(x) as tf.Tensor4D);
+    const td = (toTfTensor(dout) as tf.Tensor4D);
     const f = (a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, size, stride, "valid");
     const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), td)))(tx);
-    result = { out: Tensor.fromTf(f(tx)), dx: Tensor.fromTf(dx) };
+    result = { out: fromTfTensor(f(tx)), dx: fromTfTensor(dx) };
   });
   return result;
 }
@@ -264,7 +265,12 @@ test("bad input throws InputError naming the function and the argument", () => {
   const bad = x.clone();
   bad.data[3] = NaN;
   throwsInputError(() => maxPoolForward(bad, { size: 2 }), fn, "x", "NaN");
-  throwsInputError(() => maxPoolForward(x, undefined as never), fn, "opts");
+  throwsInputError(() => maxPoolForward(x, null as never), fn, "opts");
+  throwsInputError(() => maxPoolForward(x, 2 as never), fn, "opts");
+  // no options, like conv2d's: 2×2 windows side by side (as Keras's default pool size)
+  assert.deepEqual(maxPoolForward(x).out.shape, [1, 2, 2, 2]);
+  assert.equal(maxPoolForward(x).out.maxAbsDiff(maxPoolForward(x, { size: 2, stride: 2 }).out), 0);
+  assert.equal(new MaxPool2D().size, 2);
   const { cache } = maxPoolForward(x, { size: 2 });
   throwsInputError(() => maxPoolBackward(Tensor.randn([1, 2, 2, 1], 1), cache), "maxPoolBackward", "dout");
   throwsInputError(() => maxPoolBackward(Tensor.randn([1, 2, 2, 2], 1), {} as MaxPoolCache), "maxPoolBackward", "cache");

@@ -7,9 +7,9 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { installKernel } from "../../kernel-helpers/kernel";
+import { installKernel } from "../../kernel-helpers/tools/kernel";
 import { listAssignments, readNotebook, studentPath, tasksOf } from "../../kernel-helpers/tools/assignments";
-import { executeNotebook, PROJECT_ROOT } from "../../kernel-helpers/run";
+import { executeNotebook, PROJECT_ROOT } from "../../kernel-helpers/tools/run";
 
 const SOLUTIONS = listAssignments();
 
@@ -33,7 +33,7 @@ for (const sol of SOLUTIONS) {
       assert.match(text, /^FAIL .*not implemented yet/m, `check of ${id} reports the stub`);
     }
     // only cells that call a student's function outside a check may throw, and only the stub's error
-    for (const e of run.cellErrors) assert.match(e.evalue, /not implemented yet/, `cell ${e.cell}: ${e.ename}: ${e.evalue}`);
+    for (const e of run.errors) assert.match(e.evalue, /not implemented yet/, `cell ${e.cell}: ${e.ename}: ${e.evalue}`);
   });
 
   test(`${name} (kernel): the solution notebook runs and every check prints PASS`, { timeout: 300_000 }, async () => {

@@ -9,8 +9,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { InputError } from "../../src/errors";
-import { installKernel } from "../../kernel-helpers/kernel";
-import { NotebookError, executeNotebook, executeNotebooks, freshExecutedCopy, listLessons, stripAnsi } from "../../kernel-helpers/run";
+import { installKernel } from "../../kernel-helpers/tools/kernel";
+import { NotebookError, executeNotebook, executeNotebooks, freshExecutedCopy, listLessons, stripAnsi } from "../../kernel-helpers/tools/run";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const BROKEN = path.join(FIXTURES, "broken");
@@ -72,16 +72,6 @@ describe("executeNotebook", () => {
     assert.equal(freshExecutedCopy(path.join(BROKEN, "runtime-error.ipynb"), tmp), null);
   });
 
-  test("broken/runtime-error with allowErrors: the error is recorded and the next cell still runs (tslab's cancel window waited out)", async () => {
-    const outPath = path.join(tmp, "runtime-error-allowed.ipynb");
-    const run = await executeNotebook(path.join(BROKEN, "runtime-error.ipynb"), { outPath, allowErrors: true });
-    assert.deepEqual(run.cellErrors, [{ cell: 2, ename: "RangeError", evalue: "shape mismatch: 2 vs 3" }]);
-    const executed = readNb(outPath);
-    const last = executed.cells[3];
-    assert.equal(typeof last.execution_count, "number");
-    assert.equal(text(last.outputs?.[0]?.text), "never reached\n");
-  });
-
   test("broken/type-error: a TypeScript diagnostic is the error", async () => {
     const err = await executeNotebook(path.join(BROKEN, "type-error.ipynb"), { outPath: path.join(tmp, "type-error.ipynb") }).catch((e: unknown) => e);
     assert.ok(err instanceof NotebookError, String(err));
@@ -96,6 +86,24 @@ describe("executeNotebook", () => {
     assert.equal(err.kind, "timeout");
     assert.equal(err.cell, 2);
     assert.match(err.message, /time limit/);
+  });
+
+  test("allowErrors (stop_on_error: false): every cell runs, also the one right after a failure; failures listed", async () => {
+    const outPath = path.join(tmp, "errors-allowed.ipynb");
+    const run = await executeNotebook(path.join(BROKEN, "errors-allowed.ipynb"), { outPath, allowErrors: true });
+    assert.deepEqual(run.errors.map((e) => [e.cell, e.ename]), [[2, "RangeError"], [4, "TypeScriptError"]]);
+    assert.equal(run.errors[0].evalue, "planned failure");
+    assert.match(run.errors[1].evalue, /not assignable to type 'number'/);
+    const executed = readNb(outPath);
+    const stdout = (i: number) => text(executed.cells[i].outputs?.find((o) => o.name === "stdout")?.text).trim();
+    assert.equal(stdout(1), "first");
+    assert.equal(stdout(3), "right after the failure", "the cell sent right after the failing one ran (tslab would answer 'aborted')");
+    assert.equal(stdout(5), "last");
+    assert.deepEqual(executed.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count), [1, 2, 3, 4, 5]);
+    assert.equal((executed.metadata.dl_lessons as { ok: boolean }).ok, false, "a run with errors is not ok");
+    // without allowErrors the first failure stops the run
+    const err = await executeNotebook(path.join(BROKEN, "errors-allowed.ipynb"), { outPath: path.join(tmp, "errors-stop.ipynb") }).catch((e: unknown) => e);
+    assert.ok(err instanceof NotebookError && err.cell === 2, String(err));
   });
 
   test("kernel=no-such-kernel: reported before the first cell", async () => {
@@ -123,6 +131,14 @@ describe("executeNotebooks", () => {
     assert.deepEqual(runs.map((r) => r.notebook), paths);
     assert.deepEqual([...done].sort(), [...paths].sort());
     for (const p of paths) assert.equal(freshExecutedCopy(p, path.join(tmp, "many")), path.join(tmp, "many", path.basename(p)));
+  });
+
+  test("4 kernels started at once (parallel=4): every start succeeds, serialized by execute.py's start lock", async () => {
+    const paths = [...listLessons(FIXTURES), path.join(FIXTURES, "01-numbers-and-math.ipynb")];
+    const runs = await executeNotebooks(paths.slice(0, 4), { outDir: path.join(tmp, "four"), parallel: 4 });
+    assert.equal(runs.length, 4);
+    for (const r of runs) assert.ok(r.startAttempts === 1 || r.startAttempts === 2, String(r.startAttempts));
+    assert.ok(fs.existsSync(path.join(os.tmpdir(), "dl-lessons-kernel-start.lock")), "the lock file of the kernel starts");
   });
 
   test("[ok, broken, ok], parallel=1: stops at the broken one, the third never starts", async () => {

@@ -1,5 +1,5 @@
 /**
- * kernel-helpers/site.ts without a browser: hand-made executed notebooks (outputs written here, no
+ * kernel-helpers/tools/site without a browser: hand-made executed notebooks (outputs written here, no
  * kernel) become pages whose HTML is checked — titles, summaries, order and prev/next links, math
  * rendered by KaTeX, highlighted code, each kind of output, charts with spec and PNG, no network
  * address anywhere, and the build failing on error outputs and on math that does not render.
@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import { InputError } from "../../src/errors";
-import { SiteError, buildSite, firstSentence, plainText } from "../../kernel-helpers/site";
+import { SiteError, buildSite, firstSentence, plainText } from "../../kernel-helpers/tools/site";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dl-site-render-"));
 
@@ -77,6 +77,17 @@ describe("buildSite on three hand-made notebooks", () => {
     assert.equal(result.pages[0].summary, "You will compute \\sigma(z) for a few z, e.g. zero.");
     assert.equal(result.pages[1].summary, "Charts, given by the notebook's metadata.");
     assert.equal(result.index, path.join(out, "index.html"));
+    assert.deepEqual(result.problems, [], "safe lessons: nothing refused or removed");
+  });
+
+  test("every page starts its <head> with the Content-Security-Policy", () => {
+    for (const f of ["index.html", "01-first.html", "02-second.html"]) {
+      const m = /<head>\s*<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(read(out, f));
+      assert.ok(m, f);
+      assert.match(m[1], /default-src 'none'/);
+      assert.match(m[1], /script-src 'self'(;|$)/);
+      assert.match(m[1], /connect-src 'none'/);
+    }
   });
 
   test("index: chapters in order with links, summaries with math, footer", () => {
@@ -118,7 +129,7 @@ describe("buildSite on three hand-made notebooks", () => {
     assert.match(html, /<pre class="md-code"><code class="hljs language-ts">/);
   });
 
-  test("outputs: chart = spec + PNG, HTML as is, PNG as <img> with its width, text escaped", () => {
+  test("outputs: chart = spec + PNG, HTML sanitized (nothing removed from safe HTML), PNG as <img> with its width, text escaped", () => {
     const html = read(out, "02-second.html");
     assert.equal(result.pages[1].charts, 1);
     const fig = /<figure class="output chart" id="chart-1" data-mode="vega-lite">([\s\S]*?)<\/figure>/.exec(html);
@@ -129,10 +140,11 @@ describe("buildSite on three hand-made notebooks", () => {
     const img = /<img class="chart-fallback" src="([^"]+)" alt="&lt;chart&gt;" width="40"/.exec(fig[1]);
     assert.ok(img, "the PNG fallback at half its pixel width");
     assert.deepEqual(fs.readFileSync(path.join(out, img[1])), png(80, 40));
-    assert.ok(html.includes('<div class="output html"><table class="mine"><tr><td>1</td></tr></table></div>'));
+    // sanitized: the same table, as the browser's parser writes it (with its <tbody>)
+    assert.ok(html.includes('<div class="output html"><table class="mine"><tbody><tr><td>1</td></tr></tbody></table></div>'));
     assert.match(html, /<img class="output-image" src="img\/02-second-\d+\.png" alt="img" width="30"/);
     assert.ok(html.includes('<pre class="output text">[ 1, 2 ] &amp; &lt;b&gt;</pre>'));
-    for (const f of ["vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "lesson.js"]) {
+    for (const f of ["vega.min.js", "vega-interpreter.min.js", "vega-lite.min.js", "vega-embed.min.js", "site.js"]) {
       assert.ok(html.includes(`<script src="assets/${f}"></script>`));
       assert.ok(fs.statSync(path.join(out, "assets", f)).size > 0);
     }
@@ -150,7 +162,7 @@ describe("buildSite on three hand-made notebooks", () => {
       const html = read(out, f);
       assert.deepEqual(html.match(/(src|href)="(https?:)?\/\/[^"]*"/g) ?? [], [], f);
     }
-    for (const f of ["assets/style.css", "assets/highlight.css", "assets/katex/katex.min.css"]) {
+    for (const f of ["assets/site.css", "assets/highlight.css", "assets/katex/katex.min.css"]) {
       assert.deepEqual(read(out, f).match(/url\(\s*["']?(https?:)?\/\//g) ?? [], [], f);
     }
   });

@@ -3,7 +3,8 @@
  * over http://127.0.0.1 and opened as file://, with every request to another host blocked. For
  * each page: no console error, no request leaves the machine, every chart is drawn by vega-embed
  * (an svg/canvas of non-zero size, or else its PNG), every image loads, the math is KaTeX with its
- * fonts, the code is highlighted; prev/next lead from the index through every lesson and back. A
+ * fonts, the code is highlighted, every chart fits its column at a 1280 px viewport (no part beyond
+ * it, none hidden in a scroll box); prev/next lead from the index through every lesson and back. A
  * screenshot of each page goes to test-artifacts/site/.
  *
  * The site is built from the executed lessons of build/executed/ when tests/notebooks/lessons.test.ts
@@ -12,15 +13,15 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { installKernel, installNotebookImports } from "../../kernel-helpers/kernel";
-import { buildDist } from "../../kernel-helpers/lessons";
-import { EXECUTED_DIR, PROJECT_ROOT, executeNotebooks, freshExecutedCopy, listLessons } from "../../kernel-helpers/run";
-import { buildSite, type SiteResult } from "../../kernel-helpers/site";
+import type { Browser, Page } from "playwright-core";
+import { installKernel, installNotebookImports } from "../../kernel-helpers/tools/kernel";
+import { buildDist } from "../../kernel-helpers/tools/lessons";
+import { EXECUTED_DIR, PROJECT_ROOT, executeNotebooks, freshExecutedCopy, listLessons } from "../../kernel-helpers/tools/run";
+import { buildSite, type SiteResult } from "../../kernel-helpers/tools/site";
+import { launch, openPage as openRecorded, serve, type Served } from "./browser";
 
 const LESSONS = listLessons();
 const fixtureMode = LESSONS.length === 0;
@@ -31,14 +32,8 @@ const SHOTS = path.join(PROJECT_ROOT, "test-artifacts", "site");
 const siteDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dl-site-test-")), "site");
 
 let site: SiteResult;
-let server: http.Server;
-let base = "";
+let served: Served;
 let browser: Browser;
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".png": "image/png", ".jpg": "image/jpeg",
-  ".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".json": "application/json",
-};
 
 before(async () => {
   installKernel();
@@ -47,60 +42,26 @@ before(async () => {
   if (stale.length > 0 && !fixtureMode) buildDist();
   if (stale.length > 0) await executeNotebooks(stale, { outDir: executedDir, parallel: 2 });
   site = buildSite(notebooks.map((nb) => path.join(executedDir, path.basename(nb))), siteDir);
-  server = http.createServer((req, res) => {
-    const rel = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname).replace(/^\/+/, "") || "index.html";
-    const file = path.join(siteDir, rel);
-    if (!file.startsWith(siteDir) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404).end("not found");
-      return;
-    }
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
-    fs.createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  served = await serve(siteDir);
+  browser = await launch();
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await served?.close();
 });
 
-/** A fresh page whose requests to anything but this site are blocked and recorded, with its console errors. */
+/** A fresh page at 1280 px whose requests to anything but this site are blocked and recorded, with its errors. */
 async function openPage(mode: "http" | "file"): Promise<{ page: Page; errors: string[]; blocked: string[]; url: (file: string) => string }> {
-  const context = await browser.newContext({ viewport: { width: 1180, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  const blocked: string[] = [];
-  const local = (u: string) => u.startsWith(base) || u.startsWith("file://") || u.startsWith("data:");
-  await context.route("**/*", (route) => {
-    const u = route.request().url();
-    if (local(u)) return route.continue();
-    blocked.push(u);
-    return route.abort("blockedbyclient");
-  });
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => {
-    if (local(r.url())) errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ""}`);
-  });
-  page.on("response", (r) => {
-    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  const url = (file: string) => (mode === "http" ? base + file : pathToFileURL(path.join(siteDir, file)).href);
-  return { page, errors, blocked, url };
+  const base = mode === "http" ? served.base : pathToFileURL(siteDir).href + "/";
+  const r = await openRecorded(browser, base, 1280);
+  return { page: r.page, errors: r.errors, blocked: r.offsite, url: (file: string) => base + file };
 }
 
 interface PageReport {
-  charts: { id: string; embedded: boolean; view: { w: number; h: number } | null; pngWidth: number }[];
+  charts: { id: string; embedded: boolean; view: { w: number; h: number } | null; pngWidth: number; overflow: number; hidden: number }[];
   images: { src: string; ok: boolean }[];
   katex: number;
   katexFontLoaded: boolean;
@@ -118,11 +79,20 @@ async function inspect(page: Page): Promise<PageReport> {
   );
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   return page.evaluate(() => {
+    // the column: main's content box
+    const main = document.querySelector("main")!;
+    const columnRight = main.getBoundingClientRect().right - parseFloat(getComputedStyle(main).paddingRight);
     const charts = Array.from(document.querySelectorAll("figure.chart")).map((f) => {
       const view = f.querySelector(".chart-view svg, .chart-view canvas");
       const r = view?.getBoundingClientRect();
       const img = f.querySelector("img.chart-fallback") as HTMLImageElement | null;
-      return { id: f.id, embedded: f.classList.contains("embedded"), view: r ? { w: r.width, h: r.height } : null, pngWidth: img?.naturalWidth ?? 0 };
+      const drawn = (r && r.width > 0 ? r : img?.getBoundingClientRect()) ?? f.getBoundingClientRect();
+      return {
+        id: f.id, embedded: f.classList.contains("embedded"), view: r ? { w: r.width, h: r.height } : null, pngWidth: img?.naturalWidth ?? 0,
+        // px of the drawing beyond the column's right edge, and px hidden in a scroll box
+        overflow: Math.max(0, drawn.right - columnRight, f.getBoundingClientRect().right - columnRight),
+        hidden: f.scrollWidth - f.clientWidth,
+      };
     });
     const images = Array.from(document.querySelectorAll("main img:not(.chart-fallback)")).map((el) => {
       const img = el as HTMLImageElement;
@@ -142,6 +112,10 @@ async function inspect(page: Page): Promise<PageReport> {
     };
   });
 }
+
+test("the lessons hold nothing the site refuses or removes (no unsafe HTML, images or specs)", () => {
+  assert.deepEqual(site.problems, []);
+});
 
 for (const mode of ["http", "file"] as const) {
   describe(`site over ${mode}://`, () => {
@@ -163,6 +137,7 @@ for (const mode of ["http", "file"] as const) {
             const drawn = c.embedded && c.view !== null && c.view.w > 0 && c.view.h > 0;
             assert.ok(drawn || c.pngWidth > 0, `${c.id} shows (vega-embed view ${JSON.stringify(c.view)}, PNG width ${c.pngWidth})`);
             assert.ok(c.embedded, `${c.id} is interactive (vega-embed drew it)`);
+            assert.ok(c.overflow <= 1 && c.hidden <= 1, `${c.id} fits its column at 1280 px (${c.overflow.toFixed(0)} px beyond it, ${c.hidden} px hidden)`);
           }
           for (const img of r.images) assert.ok(img.ok, `image ${img.src} loaded`);
           if (r.katex > 0) assert.ok(r.katexFontLoaded, "KaTeX's fonts load from the site");

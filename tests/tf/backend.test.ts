@@ -133,3 +133,18 @@ test("ensureBackend (as fitDigits calls it) leaves a backend set with tf.setBack
   await ensureBackend();
   assert.equal(tf.getBackend(), "cpu");
 });
+
+test("TensorFlow.js's 'Hi, looks like you are running TensorFlow.js in Node.js' banner is never printed (cpu tensors before and after initBackend)", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const root = path.join(__dirname, "..", "..");
+  const script = [
+    `const tf = require(${JSON.stringify(require.resolve("@tensorflow/tfjs"))});`,
+    `const b = require(${JSON.stringify(path.join(root, "src", "tf", "backend.ts"))});`,
+    "tf.setBackend('cpu'); tf.tensor([1, 2]).dataSync();",
+    "b.initBackend({ backend: 'cpu' }).then(() => { tf.tensor([3]).dataSync(); console.log('done'); });",
+  ].join("\n");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /done/);
+  assert.doesNotMatch(r.stdout + r.stderr, /looks like you are running TensorFlow\.js in Node/);
+});

@@ -17,7 +17,7 @@ import { maxPoolBackward, maxPoolForward, MaxPool2D } from "../../src/layers/poo
 import { Network } from "../../src/network";
 import { SGD } from "../../src/optim";
 import { Tensor } from "../../src/tensor";
-import { viaTf } from "../../src/tf/convert";
+import { fromTfTensor, toTfTensor, viaTf } from "../../src/tf/convert";
 import { lectureCnn } from "../../src/tf/models";
 import { assertClose, CI_BACKENDS, randn32, use } from "./helpers";
 
@@ -26,7 +26,7 @@ const digits = loadDigits();
 const small = loadDigits({ size: 16 });
 
 /** A tf layer's weights as Tensors (float32 values, float64 storage). */
-const weightsOf = (l: tf.layers.Layer): Tensor[] => l.getWeights().map((t) => Tensor.fromTf(t));
+const weightsOf = (l: tf.layers.Layer): Tensor[] => l.getWeights().map((t) => fromTfTensor(t));
 
 /** Run a tfjs layer on x and read the result. */
 function applyLayer(l: tf.layers.Layer, x: Tensor): Tensor {
@@ -73,7 +73,7 @@ for (const backend of CI_BACKENDS) {
       const theirs = viaTf([x, w, b, dout], (tx, tw, tb, td) => tf.grads(f)([tx, tw, tb], td));
       const what = `x=[${xs}] w=[${ws}] s=${s} p=${p}`;
       assertClose(ours.dx.data, theirs[0].data, 1e-5, `${what} dx`);
-      assertClose(ours.dw.data, theirs[1].data, 1e-5, `${what} dw`);
+      assertClose(ours.dW.data, theirs[1].data, 1e-5, `${what} dw`);
       assertClose(ours.db.data, theirs[2].data, 1e-5, `${what} db`);
     }
     // max pooling with ties: integer pixels
@@ -114,7 +114,7 @@ function sameWeights(net: Network, twin: tf.LayersModel): void {
   for (const p of params) p.value.data.set(p.value.data.map(Math.fround));
   const tw = twin.getWeights();
   assert.deepEqual(params.map((p) => p.value.shape), tw.map((t) => t.shape), "the twins have the same parameter shapes, in order");
-  twin.setWeights(params.map((p) => p.value.toTf<tf.Tensor>(tf)));
+  twin.setWeights(params.map((p) => toTfTensor(p.value)));
 }
 
 /** 20 plain SGD steps of both twins on the same batches; the two lists of losses. */
@@ -130,7 +130,7 @@ async function twinLosses(net: Network, twin: tf.LayersModel, data: { x: Tensor;
     const r = net.lossAndGrad(x, y);
     sgd.step(net.params());
     ours.push(r.loss);
-    const [tx, ty] = [x.toTf<tf.Tensor>(tf), tf.oneHot(tf.tensor1d(y, "int32"), 10)];
+    const [tx, ty] = [toTfTensor(x), tf.oneHot(tf.tensor1d(y, "int32"), 10)];
     const cost = tfSgd.minimize(() => tf.losses.softmaxCrossEntropy(ty, twin.apply(tx, { training: true }) as tf.Tensor) as tf.Scalar, true) as tf.Scalar;
     theirs.push(cost.dataSync()[0]);
     tf.dispose([tx, ty, cost]);

@@ -10,8 +10,9 @@ import { conv2dNaive } from "../../src/layers/conv";
 import { maxPoolForward } from "../../src/layers/pool";
 import { Tensor } from "../../src/tensor";
 import { lectureCnn } from "../../src/tf/models";
-import { featureMaps, filterActivation, firstLayerFilters, layerFilters, maximizeFilter } from "../../src/tf/visualize";
+import { dream, featureMaps, filterActivation, firstLayerFilters, layerFilters, maximizeFilter } from "../../src/tf/visualize";
 import { assertClose, use } from "./helpers";
+import { fromTfTensor, toTfTensor } from "../../src/tf/convert";
 
 const digit = loadDigits().test.x.row(0); // [28, 28, 1]
 
@@ -34,7 +35,7 @@ test("featureMaps of one digit: a [H', W', F] map per layer, conv1 = conv2dNaive
     maps.map((f) => `${f.layer}:${f.type}:[${f.maps.shape}]`),
     ["conv1:Conv2D:[26,26,25]", "pool1:MaxPooling2D:[13,13,25]", "conv2:Conv2D:[11,11,50]", "pool2:MaxPooling2D:[5,5,50]", "flatten:Flatten:[1250]", "dense1:Dense:[100]", "dense2:Dense:[10]"],
   );
-  const [w, b] = m.getLayer("conv1").getWeights().map((t) => Tensor.fromTf(t));
+  const [w, b] = m.getLayer("conv1").getWeights().map((t) => fromTfTensor(t));
   const x = digit.reshape([1, 28, 28, 1]).map(Math.fround);
   const ours = conv2dNaive(x, w, b.reshape([25])).out;
   assertClose(maps[0].maps.data, ours.data, 1e-6, "conv1 maps vs conv2dNaive");
@@ -66,5 +67,20 @@ test("bad input: unknown layer (the names are listed), filter out of range, a ba
   assert.throws(() => maximizeFilter(m, "conv1", 25), /maximizeFilter: argument 'filter' expected a filter index in \[0, 24\] \(layer "conv1" has 25\), got 25/);
   assert.throws(() => featureMaps(m, loadDigits().test.x.slice0(0, 2)), /featureMaps: argument 'image' expected ONE image \[28, 28, 1\].*x\.row\(i\)/);
   assert.throws(() => featureMaps(m, digit.reshape([28, 28])), /featureMaps: argument 'image'.*x\.reshape\(\[1, 28, 28, 1\]\)/);
+  m.dispose();
+});
+
+test("dream(conv2) from a digit: the layer's ½·mean(y²) rises step by step, the image stays in [0, 1], the digit's shape [1, 28, 28, 1]; steps 0 returns the digit", () => {
+  const m = lectureCnn({ seed: 2, convActivation: "relu" });
+  const { image, objective } = dream(m, "conv2", digit, { steps: 10, lr: 0.02 });
+  assert.deepEqual(image.shape, [1, 28, 28, 1]);
+  assert.equal(objective.length, 11);
+  assert.ok(image.min().item() >= 0 && image.max().item() <= 1, "clipped to [0, 1]");
+  assert.ok(objective[10] > objective[0] * 1.05, `objective ${objective[0]} → ${objective[10]}`);
+  const unchanged = dream(m, "conv2", digit, { steps: 0 });
+  assert.deepEqual(unchanged.image.shape, [1, 28, 28, 1]);
+  assert.deepEqual(Array.from(unchanged.image.data), Array.from(digit.data).map(Math.fround));
+  assert.throws(() => dream(m, "conv2", digit, { lr: 0 }), /dream: argument 'opts.lr' expected a number > 0, got 0/);
+  assert.throws(() => dream(m, "conv9", digit), (e: unknown) => e instanceof InputError && /dream: argument 'layerName'/.test(e.message));
   m.dispose();
 });

@@ -9,14 +9,16 @@
  * name; so `installNotebookImports` writes a small shim package `node_modules/dl-lessons/` that
  * forwards, for Node and for the type checker, to the compiled `dist/` (`npm run build`).
  *
- *   node --import tsx kernel-helpers/kernel.ts install [--user]   # kernelspec + notebook imports
- *   node --import tsx kernel-helpers/kernel.ts uninstall [--user]
- *   node --import tsx kernel-helpers/kernel.ts env                # `export JUPYTER_PATH=…` for a shell
+ *   npm run kernel -- install [--user] [--memory MB]   # kernelspec + notebook imports
+ *   npm run kernel -- uninstall [--user]
+ *   npm run kernel -- env                              # `export JUPYTER_PATH=…` for a shell
  */
+import { checkString } from "../../src/checks";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { InputError, describe } from "../src/errors";
+import { InputError, describe } from "../../src/errors";
+import { projectRoot } from "../shared/paths";
 
 /** The kernelspec's name (the folder under kernels/, and `kernel_name` in notebooks). */
 export const KERNEL_NAME = "dl-lessons";
@@ -28,7 +30,7 @@ export interface KernelSpec {
   argv: string[];
   display_name: string;
   language: string;
-  /** Jupyter interrupts the kernel with SIGINT (tslab and `liveTraining` handle it). */
+  /** Jupyter interrupts the kernel with SIGINT (tslab, and through the adapter the library, handle it). */
   interrupt_mode: "signal";
   env: Record<string, string>;
   metadata: Record<string, unknown>;
@@ -39,28 +41,11 @@ export interface KernelLocation {
   user?: boolean;
   /** The project whose `.jupyter/` receives the kernelspec. Default: this project (`projectRoot()`). */
   projectDir?: string;
+  /** The kernel's heap limit in MB. Default: $DL_LESSONS_KERNEL_MEMORY_MB, else `defaultMemoryMb()`. */
+  memoryMb?: number;
 }
 
-/**
- * The root of this project: the nearest folder above this file holding the package.json of
- * `dl-lessons` (works from kernel-helpers/ under tsx and from dist/kernel-helpers/ once built).
- */
-export function projectRoot(from: string = __dirname): string {
-  let dir = path.resolve(from);
-  for (;;) {
-    const pkg = path.join(dir, "package.json");
-    if (fs.existsSync(pkg) && path.basename(path.dirname(dir)) !== "node_modules") {
-      try {
-        if (JSON.parse(fs.readFileSync(pkg, "utf8")).name === "dl-lessons") return dir;
-      } catch {
-        // not JSON: keep climbing
-      }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) throw new InputError("projectRoot", "from", "a folder inside the dl-lessons project", from);
-    dir = up;
-  }
-}
+export { projectRoot };
 
 /** `<project>/.jupyter`: the project's own Jupyter data dir (kernels/dl-lessons lives below it). */
 export function projectJupyterDir(projectDir: string = projectRoot()): string {
@@ -73,6 +58,8 @@ export function projectJupyterDir(projectDir: string = projectRoot()): string {
  * runs Jupyter: `spawn("jupyter", args, { env: jupyterEnv() })`.
  */
 export function jupyterEnv(base: NodeJS.ProcessEnv = process.env, projectDir: string = projectRoot()): NodeJS.ProcessEnv {
+  if (typeof base !== "object" || base === null || Array.isArray(base)) throw new InputError("jupyterEnv", "base", "an environment object such as process.env", describe(base));
+  checkString("jupyterEnv", "projectDir", projectDir, "a folder path");
   const own = projectJupyterDir(projectDir);
   const rest = (base.JUPYTER_PATH ?? "").split(path.delimiter).filter((p) => p !== "" && path.resolve(p) !== own);
   // PYDEVD_DISABLE_FILE_VALIDATION only silences a debugger warning that python prints on start.
@@ -93,6 +80,7 @@ export function userJupyterDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The folder of the kernelspec: `<data dir>/kernels/dl-lessons`. */
 export function kernelDir(where: KernelLocation = {}): string {
+  checkLocation("kernelDir", where);
   const base = where.user ? userJupyterDir() : projectJupyterDir(where.projectDir ?? projectRoot());
   return path.join(base, "kernels", KERNEL_NAME);
 }
@@ -103,82 +91,46 @@ export function tslabBin(): string {
   return path.join(path.dirname(pkg), "bin", "tslab");
 }
 
-/** The file, next to kernel.json, that node preloads before tslab (see PROTOCOL_FIXES). */
-export const PROTOCOL_FIXES_FILE = "tslab-protocol-fixes.js";
+/**
+ * The tslab adapter's kernel side (kernel-helpers/tslab/preload.ts, compiled to dist/), which
+ * node preloads with --require before tslab starts: protocol fixes, stop_on_error, Interrupt
+ * handed to the library, and the memory watchdog.
+ */
+export function preloadFile(projectDir: string = projectRoot()): string {
+  return path.join(projectDir, "dist", "kernel-helpers", "tslab", "preload.js");
+}
+
+/** Default heap limit of the kernel in MB: 4096, or half of the machine's memory when that is smaller. */
+export function defaultMemoryMb(totalBytes: number = os.totalmem()): number {
+  return Math.max(256, Math.min(4096, Math.floor(totalBytes / 2 / 2 ** 20)));
+}
 
 /**
- * Two replies of tslab 1.0.22 miss fields that the Jupyter messaging protocol (5.x) requires and
- * that Debian's jupyter_kernel_test checks: kernel_info_reply has no `status`, and an
- * execute_reply with status "error" has no `ename`, `evalue`, `traceback` (so nbclient can only
- * say "<Error>"). This preload, given to node with --require before tslab starts, adds them:
- * the error fields come from what the failing cell wrote to stderr (tslab prints type errors and
- * exceptions there). It patches tslab's JupyterHandlerImpl when that module loads, whichever copy
- * of tslab the kernel ends up running; nothing else changes.
+ * The heap limit asked for: `memoryMb` when given, else $DL_LESSONS_KERNEL_MEMORY_MB, else the
+ * default. An InputError for anything but a whole number of MB >= 128.
  */
-export const PROTOCOL_FIXES = String.raw`"use strict";
-// Written by dl-lessons kernel-helpers/kernel.ts: protocol fixes for tslab, preloaded by node.
-const Module = require("module");
-const load = Module._load;
-const ANSI = /\u001b\[[0-9;]*m/g;
-function errorFields(stderr) {
-  const lines = stderr.replace(ANSI, "").split("\n").filter((l) => l.trim() !== "");
-  const first = (lines[0] || "").trim();
-  // an exception: Node prints "file:line", the source line and a caret before "Name: message"
-  for (const line of lines) {
-    const e = /^(\w*(?:Error|Exception))(?: \[[^\]]*\])?: ?(.*)$/.exec(line.trim());
-    if (e) return { ename: e[1], evalue: e[2], traceback: lines };
+export function kernelMemoryMb(memoryMb?: number, env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = env.DL_LESSONS_KERNEL_MEMORY_MB;
+  const v = memoryMb ?? (fromEnv !== undefined && fromEnv !== "" ? Number(fromEnv) : defaultMemoryMb());
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 128) {
+    throw new InputError("installKernel", memoryMb !== undefined ? "where.memoryMb" : "DL_LESSONS_KERNEL_MEMORY_MB", "a whole number of MB >= 128", describe(memoryMb ?? fromEnv));
   }
-  const m = /^(?:\S+ )?\d+:\d+ - (.*)$/.exec(first);
-  if (m) return { ename: "TSError", evalue: lines.map((l) => l.replace(/^(?:\S+ )?\d+:\d+ - /, "")).join("; "), traceback: lines };
-  return { ename: "Error", evalue: first || "the cell failed", traceback: lines };
+  return v;
 }
-function patch(jupyter) {
-  const H = jupyter.JupyterHandlerImpl.prototype;
-  if (H.__dlLessonsPatched) return;
-  H.__dlLessonsPatched = true;
-  const handleKernel = H.handleKernel;
-  H.handleKernel = function () {
-    return Object.assign({ status: "ok" }, handleKernel.apply(this, arguments));
-  };
-  const handleExecute = H.handleExecute;
-  H.handleExecute = async function (req, writeStream, writeDisplayData) {
-    let stderr = "";
-    const tee = (name, text) => {
-      if (name === "stderr" && stderr.length < 20000) stderr += text;
-      return writeStream(name, text);
-    };
-    const reply = await handleExecute.call(this, req, tee, writeDisplayData);
-    if (reply && reply.status === "error" && reply.ename === undefined) Object.assign(reply, errorFields(stderr));
-    return reply;
-  };
-}
-Module._load = function () {
-  const exp = load.apply(this, arguments);
-  const H = exp && typeof exp.JupyterHandlerImpl === "function" ? exp.JupyterHandlerImpl.prototype : null;
-  if (H && !H.__dlLessonsPatched) {
-    try {
-      patch(exp);
-    } catch (e) {
-      console.error("dl-lessons: tslab protocol fixes not applied:", e);
-    }
-  }
-  return exp;
-};
-`;
 
 /**
  * The kernel.json of the dl-lessons kernel: node and tslab by absolute path, so that Jupyter
- * starts the right versions whatever its PATH is, with the protocol fixes preloaded from the
- * kernelspec's folder `dir`.
+ * starts the right versions whatever its PATH is, with the tslab adapter preloaded from dist/ and
+ * a heap limit of `memoryMb` (the watchdog restarts the kernel near it, with a message in the cell).
  */
-export function kernelSpec(dir: string = kernelDir()): KernelSpec {
+export function kernelSpec(memoryMb: number = kernelMemoryMb()): KernelSpec {
   return {
-    argv: [process.execPath, "--require", path.join(dir, PROTOCOL_FIXES_FILE), tslabBin(), "kernel", "--config-path", "{connection_file}"],
+    argv: [process.execPath, `--max-old-space-size=${memoryMb}`, "--require", preloadFile(), tslabBin(), "kernel", "--config-path", "{connection_file}"],
     display_name: KERNEL_DISPLAY_NAME,
     language: "typescript",
     interrupt_mode: "signal",
     env: {},
-    metadata: { "dl-lessons": { tslab: tslabVersion(), node: process.version } },
+    metadata: { "dl-lessons": { tslab: tslabVersion(), node: process.version, memoryMb } },
   };
 }
 
@@ -197,6 +149,8 @@ export interface InstallResult {
   spec: KernelSpec;
   /** the shim package for notebook imports, or null for a --user install */
   imports: string | null;
+  /** the kernel's heap limit in MB (--max-old-space-size) */
+  memoryMb: number;
 }
 
 /**
@@ -206,12 +160,13 @@ export interface InstallResult {
 export function installKernel(where: KernelLocation = {}): InstallResult {
   checkLocation("installKernel", where);
   const dir = kernelDir(where);
-  const spec = kernelSpec(dir);
+  const memoryMb = kernelMemoryMb(where.memoryMb);
+  const spec = kernelSpec(memoryMb);
   fs.mkdirSync(dir, { recursive: true });
-  writeIfChanged(path.join(dir, PROTOCOL_FIXES_FILE), PROTOCOL_FIXES);
+  fs.rmSync(path.join(dir, "tslab-protocol-fixes.js"), { force: true }); // the preload of older installs
   writeIfChanged(path.join(dir, "kernel.json"), JSON.stringify(spec, null, 1) + "\n");
   const imports = where.user ? null : installNotebookImports(where.projectDir ?? projectRoot());
-  return { dir, spec, imports };
+  return { dir, spec, imports, memoryMb };
 }
 
 /** Remove the kernelspec (and the notebook imports of a project install); false when nothing was installed. */
@@ -229,6 +184,7 @@ function checkLocation(fn: string, where: KernelLocation): void {
   if (where.projectDir !== undefined && (typeof where.projectDir !== "string" || !fs.existsSync(where.projectDir))) {
     throw new InputError(fn, "where.projectDir", "an existing folder", describe(where.projectDir));
   }
+  if (where.memoryMb !== undefined) kernelMemoryMb(where.memoryMb);
 }
 
 function shimDir(projectDir: string): string {
@@ -237,9 +193,10 @@ function shimDir(projectDir: string): string {
 
 /**
  * Write `node_modules/dl-lessons/` in `projectDir`: `index.js` / `index.d.ts` forward to
- * dist/src/index, `kernel.js` / `kernel.d.ts` to dist/kernel-helpers/index, so that a notebook
- * anywhere below `projectDir` resolves `"dl-lessons"` and `"dl-lessons/kernel"`, with types, under
- * tslab's Node10 resolution. Returns the shim's folder.
+ * dist/src/index, `kernel.*` to dist/kernel-helpers/index, `tf.*` to dist/src/tf/index and
+ * `grade.*` to dist/kernel-helpers/grade/index, so that a notebook anywhere below `projectDir`
+ * resolves "dl-lessons", "dl-lessons/kernel", "dl-lessons/tf" and "dl-lessons/grade", with
+ * types, under tslab's Node10 resolution. Returns the shim's folder.
  */
 export function installNotebookImports(projectDir: string = projectRoot()): string {
   if (typeof projectDir !== "string" || !fs.existsSync(projectDir)) {
@@ -254,7 +211,7 @@ export function installNotebookImports(projectDir: string = projectRoot()): stri
   };
   const files: Record<string, string> = {
     "package.json": JSON.stringify(
-      { name: KERNEL_NAME, version: "0.0.0-local", private: true, description: "Written by kernel-helpers/kernel.ts: forwards to the project's dist/.", main: "index.js", types: "index.d.ts" },
+      { name: KERNEL_NAME, version: "0.0.0-local", private: true, description: "Written by kernel-helpers/tools/kernel.ts: forwards to the project's dist/.", main: "index.js", types: "index.d.ts" },
       null,
       1,
     ) + "\n",
@@ -274,11 +231,23 @@ export function installNotebookImports(projectDir: string = projectRoot()): stri
 
 // ------------------------------------------------------------------ command line
 
-const USAGE = "usage: node --import tsx kernel-helpers/kernel.ts install [--user] | uninstall [--user] | env";
+const USAGE = "usage: npm run kernel -- install [--user] [--memory MB] | uninstall [--user] | env";
 
-/** The command line: install [--user] | uninstall [--user] | env. Returns the exit code. */
+/** The command line: install [--user] [--memory MB] | uninstall [--user] | env. Returns the exit code. */
 export function main(argv: readonly string[] = process.argv.slice(2)): number {
-  const [cmd, ...rest] = argv;
+  const [cmd, ...args] = argv;
+  const rest = [...args];
+  let memoryMb: number | undefined;
+  const m = rest.findIndex((a) => a === "--memory" || a.startsWith("--memory="));
+  if (m >= 0) {
+    const raw = rest[m].includes("=") ? rest[m].slice("--memory=".length) : rest[m + 1];
+    rest.splice(m, rest[m].includes("=") ? 1 : 2);
+    memoryMb = Number(raw);
+    if (cmd !== "install" || !Number.isInteger(memoryMb) || memoryMb < 128) {
+      console.error(`kernel: --memory expects a whole number of MB >= 128 with install, got ${raw ?? "nothing"}\n${USAGE}`);
+      return 2;
+    }
+  }
   const user = rest.includes("--user");
   const unknown = rest.filter((a) => a !== "--user");
   if (unknown.length > 0 || (cmd === "env" && user)) {
@@ -287,9 +256,10 @@ export function main(argv: readonly string[] = process.argv.slice(2)): number {
   }
   switch (cmd) {
     case "install": {
-      const r = installKernel({ user });
+      const r = installKernel({ user, memoryMb });
       console.log(`installed kernelspec "${KERNEL_NAME}" (${KERNEL_DISPLAY_NAME}) in ${r.dir}`);
-      if (r.imports) console.log(`notebook imports "dl-lessons" and "dl-lessons/kernel" in ${r.imports}`);
+      console.log(`kernel heap limit ${r.memoryMb} MB (change it with --memory MB or DL_LESSONS_KERNEL_MEMORY_MB)`);
+      if (r.imports) console.log(`notebook imports "dl-lessons", "dl-lessons/kernel", "dl-lessons/tf" and "dl-lessons/grade" in ${r.imports}`);
       if (!fs.existsSync(path.join(projectRoot(), "dist", "src", "index.js"))) {
         console.log("note: dist/ is not built yet; run `npm run build` before opening a notebook");
       }

@@ -8,22 +8,23 @@
  *   const run = await executeNotebook("notebooks/03-feedforward.ipynb");
  *   run.seconds   // wall time, kernel start included
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { InputError, checkNumber, describe } from "../src/errors";
-import { jupyterEnv, projectRoot } from "./kernel";
-import { stripAnsi } from "./shared/text";
+import { InputError, checkNumber, describe } from "../../src/errors";
+import { jupyterEnv } from "./kernel";
+import { PROJECT_ROOT, shortPath } from "../shared/paths";
+import { stripAnsi } from "../shared/text";
+import { cleanTraceback } from "../tslab/stderr";
 
-/** The project's root (the folder of dl-lessons's package.json). */
-export const PROJECT_ROOT: string = projectRoot();
+export { PROJECT_ROOT, shortPath };
 
 /** Where executed copies of notebooks go (ignored by git). */
 export const EXECUTED_DIR = path.join(PROJECT_ROOT, "build", "executed");
 
 /** The Python script that drives nbclient. */
-const EXECUTE_PY = path.join(PROJECT_ROOT, "kernel-helpers", "execute.py");
+const EXECUTE_PY = path.join(PROJECT_ROOT, "kernel-helpers", "tools", "execute.py");
 
 export interface ExecuteOptions {
   /** Limit for the whole notebook in seconds, kernel start excluded. Default 90. */
@@ -41,11 +42,19 @@ export interface ExecuteOptions {
   /** Run the notebook again (up to 3 runs) when tslab's compiler glitches (see TSLAB_GLITCH). Default true. */
   retryGlitch?: boolean;
   /**
-   * A cell that throws does not stop the run: its error goes to `NotebookRun.cellErrors` and the
-   * next cell runs (student notebooks, whose stubs throw "not implemented yet"). Timeouts and a
-   * dead kernel still stop it. Default false.
+   * Run every cell even after one fails (nbclient's allow_errors; the kernel honours the
+   * protocol's stop_on_error: false): failures are listed in `errors` instead of thrown. Default false.
    */
   allowErrors?: boolean;
+}
+
+/** A cell that failed in a run with `allowErrors`. */
+export interface CellFailure {
+  /** 0-based index of the cell in the notebook */
+  cell: number;
+  ename: string;
+  evalue: string;
+  traceback: string[];
 }
 
 /** What one notebook's run took. */
@@ -60,8 +69,10 @@ export interface NotebookRun {
   cells: { index: number; seconds: number }[];
   /** true when a tslab glitch made an earlier run fail and this one is a repeat */
   retried: boolean;
-  /** with `allowErrors`: the cells that threw (index in the notebook, error name and message) */
-  cellErrors: { cell: number; ename: string; evalue: string }[];
+  /** the cells that failed (only with `allowErrors`; empty otherwise) */
+  errors: CellFailure[];
+  /** kernel starts it took: 2 when the first start failed and was tried again */
+  startAttempts: number;
 }
 
 /** A notebook that did not run through: where and why. */
@@ -87,17 +98,6 @@ export class NotebookError extends Error {
 }
 
 export { stripAnsi };
-
-/** Stack frames of Node's vm and of tslab itself say nothing about the lesson. */
-function isKernelFrame(line: string): boolean {
-  return /^\s+at /.test(line) && /(node:vm|node:internal|tslab[\\/]dist[\\/]|sigintHandlersWrap|processTicksAndRejections)/.test(line);
-}
-
-/** A path relative to the working folder when it is inside it, else absolute. */
-export function shortPath(p: string): string {
-  const rel = path.relative(process.cwd(), p);
-  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : p;
-}
 
 function formatFailure(
   notebook: string, cell: number, codeCell: number, source: string, ename: string, evalue: string,
@@ -172,8 +172,8 @@ interface Report {
   kernel_seconds: number;
   cells: { index: number; seconds: number }[];
   error?: { cell: number; source: string; ename: string; evalue: string; traceback: string[]; kind: string };
-  /** with --allow-errors: every cell that raised (`error` is then the first of them) */
-  errors?: { cell: number; ename: string; evalue: string; kind: string }[];
+  errors?: { cell: number; ename: string; evalue: string; traceback: string[] }[];
+  start_attempts?: number;
 }
 
 /**
@@ -224,11 +224,13 @@ async function executeOnce(notebookPath: string, options: ExecuteOptions): Promi
     "--kernel", options.kernel ?? "dl-lessons",
     "--timeout", String(timeoutSec),
     "--cell-timeout", String(cellTimeoutSec),
-    ...(options.allowErrors === true ? ["--allow-errors"] : []),
+    ...(options.allowErrors ? ["--allow-errors"] : []),
   ];
   const t0 = performance.now();
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
     const child = spawn(python, args, { env: options.env ?? jupyterEnv(), cwd: path.dirname(notebook), stdio: ["ignore", "ignore", "pipe"] });
+    running.add(child);
+    child.on("close", () => running.delete(child));
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
     child.on("error", reject);
@@ -243,13 +245,9 @@ async function executeOnce(notebookPath: string, options: ExecuteOptions): Promi
     throw new NotebookError(notebook, -1, "", "RunnerError", `${python} ${path.basename(EXECUTE_PY)} exited with code ${code} and no report`,
       stripAnsi(stderr).trim().split("\n").slice(-15), "kernel", outPath, seconds);
   }
-  const cellErrors = (report.errors ?? []).map((e) => ({ cell: e.cell, ename: e.ename, evalue: stripAnsi(e.evalue) }));
-  // with allowErrors a cell's error is not the end of the run; a timeout or a dead kernel still is
-  const fatal = report.error !== undefined && !(options.allowErrors === true && report.error.kind === "error");
-  if (report.error && fatal) {
+  if (report.error) {
     const e = report.error;
-    const traceback = e.traceback.flatMap((t) => stripAnsi(t).split("\n")).filter((l) => !isKernelFrame(l));
-    while (traceback.length > 0 && traceback[traceback.length - 1].trim() === "") traceback.pop();
+    const traceback = cleanTraceback(e.traceback);
     const nb = JSON.parse(fs.readFileSync(notebook, "utf8")) as { cells: { cell_type: string }[] };
     const codeCell = e.cell < 0 ? -1 : nb.cells.slice(0, e.cell + 1).filter((c) => c.cell_type === "code").length;
     const evalue = stripAnsi(e.evalue);
@@ -257,7 +255,28 @@ async function executeOnce(notebookPath: string, options: ExecuteOptions): Promi
       ? " (install the kernelspec: npm run lessons sets it up)" : "";
     throw new NotebookError(notebook, e.cell, e.source, e.ename, evalue + hint, traceback, e.kind, outPath, seconds, codeCell);
   }
-  return { notebook, outPath, seconds, kernelSeconds: report.kernel_seconds, cells: report.cells, retried: false, cellErrors };
+  const errors = (report.errors ?? []).map((e) => ({ cell: e.cell, ename: e.ename, evalue: stripAnsi(e.evalue), traceback: cleanTraceback(e.traceback) }));
+  return { notebook, outPath, seconds, kernelSeconds: report.kernel_seconds, cells: report.cells, retried: false, errors, startAttempts: report.start_attempts ?? 1 };
+}
+
+/** The execute.py processes running now. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Stop every notebook run of this process: each execute.py gets `signal`, shuts its kernel down
+ * and exits; resolves when all have exited (those still there after `graceMs` are killed).
+ */
+export async function stopRuns(signal: NodeJS.Signals = "SIGTERM", graceMs = 10_000): Promise<void> {
+  const children = [...running];
+  await Promise.all(children.map((c) => new Promise<void>((resolve) => {
+    if (c.exitCode !== null || c.signalCode !== null) return resolve();
+    const timer = setTimeout(() => c.kill("SIGKILL"), graceMs);
+    c.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    c.kill(signal);
+  })));
 }
 
 export interface ExecuteManyOptions extends Omit<ExecuteOptions, "outPath"> {

@@ -5,19 +5,21 @@
  *   npm run lessons                   # set up, run notebooks/NN-*.ipynb in order, write site/
  *   npm run lessons -- --only 03      # one lesson (the site keeps the other up-to-date pages)
  *   npm run lessons -- --no-site      # run only
- *   npm start                         # (lessons.ts start) Jupyter on notebooks/ with the kernel ready
+ *   npm start                         # (tools/start.ts) Jupyter on notebooks/ with the kernel ready
  *
  * Options: --only NN[,NN…] | --no-site | --parallel N (default 2) | --timeout S (per lesson,
  * default 90) | --out DIR (site folder, default site/) | --timings FILE (JSON of the timings) |
  * --skip-setup (no npm install / build / Jupyter check; the kernelspec is still written) |
+ * --no-system (never run apt-get: print the command that installs the missing Debian packages) |
  * --notebooks DIR (another folder of NN-*.ipynb, e.g. the test fixtures).
  */
-import { spawnSync, spawn } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { installKernel, jupyterEnv, KERNEL_NAME } from "./kernel";
-import { EXECUTED_DIR, NotebookError, freshExecutedCopy, PROJECT_ROOT, executeNotebooks, findPython, listLessons, shortPath, type NotebookRun } from "./run";
+import { installKernel, KERNEL_NAME } from "./kernel";
+import { EXECUTED_DIR, NotebookError, freshExecutedCopy, PROJECT_ROOT, executeNotebooks, findPython, listLessons, shortPath, stopRuns, type NotebookRun } from "./run";
+import { ensureSystem } from "./setup";
 import { SiteError, buildSite } from "./site";
 
 const log = (s = ""): void => console.log(s);
@@ -36,6 +38,8 @@ export interface LessonsOptions {
   setup: boolean;
   /** folder of the lessons. Default notebooks/ */
   notebooksDir: string;
+  /** never install system packages; print the command instead */
+  noSystem: boolean;
 }
 
 /** What one `npm run lessons` took, in seconds; written by --timings. */
@@ -48,7 +52,7 @@ export interface LessonsTimings {
 
 /** Parse the command line of `npm run lessons`; throws on an unknown option. */
 export function parseArgs(argv: readonly string[]): LessonsOptions {
-  const o: LessonsOptions = { only: [], site: true, parallel: 2, timeoutSec: 90, outDir: path.join(PROJECT_ROOT, "site"), timingsFile: null, setup: true, notebooksDir: path.join(PROJECT_ROOT, "notebooks") };
+  const o: LessonsOptions = { only: [], site: true, parallel: 2, timeoutSec: 90, outDir: path.join(PROJECT_ROOT, "site"), timingsFile: null, setup: true, notebooksDir: path.join(PROJECT_ROOT, "notebooks"), noSystem: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -60,6 +64,7 @@ export function parseArgs(argv: readonly string[]): LessonsOptions {
     if (name === "--only") o.only.push(...value().split(",").filter(Boolean));
     else if (name === "--no-site") o.site = false;
     else if (name === "--skip-setup") o.setup = false;
+    else if (name === "--no-system") o.noSystem = true;
     else if (name === "--parallel") o.parallel = positive(name, value(), true);
     else if (name === "--timeout") o.timeoutSec = positive(name, value(), false);
     else if (name === "--out") o.outDir = path.resolve(value());
@@ -77,7 +82,7 @@ function positive(name: string, v: string, integer: boolean): number {
 }
 
 function usage(): string {
-  return "usage: npm run lessons [-- --only 03[,04] --no-site --parallel 2 --timeout 90 --out site --timings t.json --skip-setup --notebooks DIR]\n       npm start   (lessons.ts start: Jupyter on notebooks/)";
+  return "usage: npm run lessons [-- --only 03[,04] --no-site --parallel 2 --timeout 90 --out site --timings t.json --skip-setup --no-system --notebooks DIR]\n       npm start   (tools/start.ts: Jupyter on notebooks/)";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -112,51 +117,6 @@ export function buildDist(): void {
   step(`built dist/ with tsc (${fmt((performance.now() - t0) / 1000)})`);
 }
 
-const isRoot = (): boolean => typeof process.getuid === "function" && process.getuid() === 0;
-const has = (cmd: string, args: string[] = ["--version"]): boolean => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
-
-/**
- * Jupyter (nbclient for running, the notebook server for `npm start`): found in Debian's
- * /usr/bin/python3 or another python3; when missing, installed from Debian packages (as root with
- * apt-get) or from PyPI with `pip install --user`.
- */
-function ensureJupyter(): string {
-  const found = findPython();
-  if (found) {
-    step(`Jupyter: nbclient found in ${found}`);
-    return found;
-  }
-  if (isRoot() && has("apt-get")) {
-    const pkgs = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient"];
-    log(`Jupyter's nbclient is missing: installing the Debian packages ${pkgs.join(", ")} with apt-get (as root).`);
-    const r = spawnSync("apt-get", ["install", "-y", ...pkgs], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-    if (r.status !== 0) run("apt-get", ["update"], "the package lists are stale, updating them");
-    if (r.status !== 0) run("apt-get", ["install", "-y", ...pkgs], "installing Jupyter from Debian");
-  } else {
-    const py = ["python3", "/usr/bin/python3"].find((p) => has(p, ["-m", "pip", "--version"]));
-    if (!py) {
-      throw new Error(
-        "lessons: Jupyter's nbclient is missing and this machine has neither apt-get as root nor pip.\n" +
-        "  Debian/Ubuntu: sudo apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient\n" +
-        "  elsewhere:     python3 -m pip install --user nbclient nbconvert notebook",
-      );
-    }
-    log(`Jupyter's nbclient is missing: installing nbclient, nbconvert and notebook from PyPI for this user (${py} -m pip install --user).`);
-    const r = spawnSync(py, ["-m", "pip", "install", "--user", "nbclient", "nbconvert", "notebook"], { stdio: "inherit" });
-    if (r.status !== 0) {
-      throw new Error(
-        `lessons: pip could not install Jupyter (exit code ${r.status}). If pip says "externally-managed-environment", ` +
-        "install the Debian packages instead (sudo apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient) " +
-        "or use a virtual environment and set DL_LESSONS_PYTHON to its python.",
-      );
-    }
-  }
-  const py = findPython(true);
-  if (!py) throw new Error("lessons: Jupyter was installed but no python3 can import nbclient; set DL_LESSONS_PYTHON to the python that has it");
-  step(`Jupyter: nbclient now in ${py}`);
-  return py;
-}
-
 /** The kernelspec and the notebook import shim (cheap: rewritten on every run so paths stay right). */
 function ensureKernel(): void {
   const r = installKernel();
@@ -164,12 +124,12 @@ function ensureKernel(): void {
 }
 
 /** Everything `npm run lessons` and `npm start` need; returns the Python with Jupyter. */
-export function setup(full = true): string {
+export function setup(full = true, noSystem = false): string {
   if (full) {
     ensureNodeDeps();
     buildDist();
   }
-  const py = full ? ensureJupyter() : findPython();
+  const py = full ? ensureSystem({ noSystem, log: (l) => console.log(l) }) : findPython();
   if (!py) throw new Error("lessons: no python3 with nbclient (run without --skip-setup to install it)");
   ensureKernel();
   return py;
@@ -195,7 +155,7 @@ function selectLessons(all: string[], only: string[]): string[] {
 export async function lessons(options: LessonsOptions): Promise<LessonsTimings> {
   const t0 = performance.now();
   log("dl-lessons: set-up");
-  setup(options.setup);
+  setup(options.setup, options.noSystem);
   const tSetup = (performance.now() - t0) / 1000;
 
   const all = listLessons(options.notebooksDir);
@@ -216,10 +176,12 @@ export async function lessons(options: LessonsOptions): Promise<LessonsTimings> 
   });
 
   let siteSeconds: number | null = null;
+  let siteProblems: string[] = [];
   if (options.site) {
     const t = performance.now();
     const pages = options.only.length === 0 ? runs.map((r) => r.outPath) : all.map((f) => freshExecutedCopy(f, outDir)).filter((c): c is string => c !== null);
-    const result = buildSite(pages, options.outDir, { timings });
+    const result = buildSite(pages, options.outDir, { timings, imageDir: options.notebooksDir });
+    siteProblems = result.problems;
     siteSeconds = (performance.now() - t) / 1000;
     log(`\ndl-lessons: site written in ${fmt(siteSeconds)}: ${plural(result.pages.length, "lesson page")}, ${plural(result.pages.reduce((a, p) => a + p.charts, 0), "chart")}`);
     if (result.pages.length < all.length) log(`  (${all.length - result.pages.length} lesson(s) left out: never run, or changed since their last run; run them without --only)`);
@@ -229,28 +191,13 @@ export async function lessons(options: LessonsOptions): Promise<LessonsTimings> 
   const total = (performance.now() - t0) / 1000;
   const kernelTime = Object.values(timings).reduce((a, b) => a + b, 0);
   log(`\ndl-lessons: done in ${fmt(total)} (set-up ${fmt(tSetup)}, lessons ${fmt(kernelTime)} of kernel time${siteSeconds !== null ? `, site ${fmt(siteSeconds)}` : ""})`);
+  if (siteProblems.length > 0) log(`\ndl-lessons: ${plural(siteProblems.length, "problem")} in the notebooks, refused or cleaned in the site:\n${siteProblems.map((p) => `  - ${p}`).join("\n")}`);
   const out: LessonsTimings = { total, setup: tSetup, notebooks: timings, site: siteSeconds };
   if (options.timingsFile) fs.writeFileSync(options.timingsFile, JSON.stringify(out, null, 1) + "\n");
   return out;
 }
 
-/** `npm start`: Jupyter (JupyterLab when installed, else Notebook) on notebooks/ with the kernel ready. */
-export async function start(argv: readonly string[]): Promise<number> {
-  const py = setup(!argv.includes("--skip-setup"));
-  const lab = spawnSync(py, ["-c", "import jupyterlab"], { stdio: "ignore" }).status === 0;
-  const app = lab ? "jupyterlab" : "notebook";
-  const args = ["-m", app, `--notebook-dir=${path.join(PROJECT_ROOT, "notebooks")}`, ...argv.filter((a) => a !== "--skip-setup")];
-  // Jupyter refuses to run as root unless told (containers, CI machines)
-  if (isRoot() && !args.includes("--allow-root")) args.push("--allow-root");
-  log(`\ndl-lessons: starting ${lab ? "JupyterLab" : "Jupyter Notebook"} on notebooks/ (kernel "Deep Learning (TypeScript)"): ${py} ${args.join(" ")}`);
-  const child = spawn(py, args, { cwd: path.join(PROJECT_ROOT, "notebooks"), env: jupyterEnv(), stdio: "inherit" });
-  // Ctrl-C reaches Jupyter too (same terminal); wait for it to shut its kernels down.
-  process.on("SIGINT", () => undefined);
-  return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 0)));
-}
-
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === "start") return start(argv.slice(1));
   if (argv.includes("--help") || argv.includes("-h")) {
     log(usage());
     return 0;
@@ -260,6 +207,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // Ctrl-C or a supervisor's SIGTERM: end the notebook runs (each shuts its kernel down), then exit
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      console.error(`\ndl-lessons: ${signal}, stopping the running notebooks and their kernels`);
+      void stopRuns(signal).then(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (e: unknown) => {
