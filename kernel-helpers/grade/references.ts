@@ -11,7 +11,7 @@
  *       mlpLossAndGrads(x, labels, {W1, b1, W2, b2}) → {loss, dW1, db1, dW2, db2}
  *       numericalGradient(x, labels, params, name, h?) → ∂loss/∂params[name]
  *   A3  convOutputSize(H, K, S, P) conv2dForward(x, w, b, stride, pad)
- *       conv2dBackward(dout, x, w, stride, pad) → {dx, dw, db}
+ *       conv2dBackward(dout, x, w, stride, pad) → {dx, dW, db}
  *       maxPoolForward(x, size, stride) maxPoolBackward(dout, x, size, stride) → dx
  *   A4  neuron(w[], b, x[]) → {out, dw[], db}   (tanh(w·x + b), gradients by Value.backward)
  *   A5  convParams(KH, KW, C, F) → the number of weights and biases of a convolution layer
