@@ -22,7 +22,7 @@ function flat(fn: string, arg: string, v: Numbers): number[] {
 /**
  * A verdict already printed as one line under its cell, that prints as that line again (in a
  * template string, by console.log) except as the cell's last value, where tslab would repeat it.
- * LectureCheck and the instant checks of dl-lessons/grade share it.
+ * checkLecture's LectureCheck and the assignments' CheckResult (./grade) are both one.
  */
 export abstract class PrintedVerdict {
   /** the cell whose output holds the printed line (tslab's writer), null outside a kernel */

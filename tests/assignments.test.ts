@@ -105,3 +105,41 @@ async function loadTaskFunctions(nb: Notebook, name: string): Promise<Record<str
     fs.rmSync(file, { force: true });
   }
 }
+
+// ------------------------------------------------------------------ the generator refuses malformed solutions
+
+function miniNotebook(task: string, testCell: string, testMeta: object = { test: "t", points: 1, calls: ["f"] }): Notebook {
+  const code = (source: string, dl_lessons?: object) => ({ cell_type: "code" as const, source, metadata: dl_lessons ? { dl_lessons } : {}, outputs: [], execution_count: 1 });
+  return {
+    cells: [
+      { cell_type: "markdown", source: "# tiny", metadata: {} },
+      code("import { Tensor } from \"dl-lessons\";", { setup: true }),
+      code(task, { task: "t", title: "the task", points: 0 }),
+      code(testCell, testMeta),
+    ],
+    metadata: {}, nbformat: 4, nbformat_minor: 5,
+  };
+}
+const TASK = "function f(x: number): number {\n  // BEGIN SOLUTION\n  return 2 * x + 41;\n  // END SOLUTION\n}";
+const TEST = 'check(f);\n// BEGIN HIDDEN TESTS\n// hidden: {"name": "one", "fn": "f", "args": [1], "expect": 43}\n// END HIDDEN TESTS';
+
+test("studentNotebook on a tiny notebook: stub, no hidden lines, nbgrader ids, outputs cleared", () => {
+  const st = studentNotebook(miniNotebook(TASK, TEST));
+  assert.equal(sourceOf(st.cells[2]), 'function f(x: number): number {\n  // YOUR CODE HERE\n  throw new Error("not implemented yet: the task");\n}');
+  assert.equal(sourceOf(st.cells[3]), "check(f);");
+  assert.deepEqual(st.cells.map((c) => c.metadata.nbgrader?.grade_id), ["read-only-1", "read-only-2", "t", "t-tests"]);
+  assert.deepEqual(st.cells[2].outputs, []);
+  assert.equal(st.cells[2].execution_count, null);
+});
+
+test("the generator refuses malformed solution notebooks, naming the cell", () => {
+  assert.throws(() => studentNotebook(miniNotebook(TASK.replace("  // END SOLUTION\n", ""), TEST)), /region left open/);
+  assert.throws(() => studentNotebook(miniNotebook(TASK.replace("  // BEGIN SOLUTION\n", ""), TEST)), /BEGIN SOLUTION/);
+  assert.throws(() => studentNotebook(miniNotebook(TASK, "check(f);")), /at least one hidden case/);
+  assert.throws(() => studentNotebook(miniNotebook(TASK, TEST.replace('"fn": "f"', '"fn": "g"'))), /calls g/);
+  assert.throws(() => studentNotebook(miniNotebook(TASK, TEST, { test: "t", points: 1, calls: ["h"] })), /hidden cases calling only h|declared in task cells/);
+  assert.throws(() => studentNotebook(miniNotebook(TASK, TEST, { test: "t", points: 0, calls: ["f"] })), /points > 0/);
+  const stray = miniNotebook(TASK, TEST);
+  stray.cells[0] = { cell_type: "code", source: "// BEGIN SOLUTION\nconst x = 1;\n// END SOLUTION", metadata: {} };
+  assert.throws(() => studentNotebook(stray), /solution regions only in task cells/);
+});

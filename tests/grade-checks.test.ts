@@ -22,7 +22,7 @@ const SYNC_CHECKS: [string, (fn: unknown) => g.CheckResult][] = [
   ["denseBackward", g.checkDenseBackward], ["softmaxCrossEntropy", g.checkSoftmaxCrossEntropy], ["mlpLossAndGrads", g.checkMlpGradients],
   ["numericalGradient", g.checkNumericalGradient], ["convOutputSize", g.checkConvOutputSize], ["conv2dForward", g.checkConv2dForward],
   ["conv2dBackward", g.checkConv2dBackward], ["maxPoolForward", g.checkMaxPoolForward], ["maxPoolBackward", g.checkMaxPoolBackward],
-  ["neuron", g.checkNeuron],
+  ["neuron", g.checkNeuron], ["convParams", g.checkConvParams],
 ];
 
 for (const [name, check] of SYNC_CHECKS) {
@@ -158,4 +158,23 @@ test("encode/decode: a tensor result survives JSON, NaN included, and judgeCase 
   const verdict = g.judgeCase({ name: "x", fn: "f", expect: { $tensor: [[1, 2], [3, 4]] }, path: "out" }, json);
   assert.equal(verdict.ok, false);
   assert.match(verdict.message, /out\[0, 1\]: expected 2, got NaN \(not a number\)/);
+});
+
+/** A stand-in for a TensorFlow.js layers model, as the checks see one (duck-typed). */
+function fakeModel(input: (number | null)[], output: (number | null)[], layers: string[], params: number) {
+  return {
+    getClassName: () => "Sequential", countParams: () => params,
+    inputs: [{ shape: input }], outputs: [{ shape: output }], layers: layers.map((c) => ({ getClassName: () => c })),
+  };
+}
+
+test("checkBuildCnn: shapes, a Conv2D layer and the parameter budget, read from the model", () => {
+  const good = quiet(() => g.checkBuildCnn(() => fakeModel([null, 16, 16, 1], [null, 10], ["Conv2D", "MaxPooling2D", "Flatten", "Dense"], 6090)));
+  assert.equal(good.result.ok, true, good.printed);
+  const noConv = quiet(() => g.checkBuildCnn(() => fakeModel([null, 16, 16, 1], [null, 10], ["Flatten", "Dense"], 2570)));
+  assert.match(noConv.printed, /case "at least one Conv2D layer": convLayers = 0, needs ≥ 1/);
+  const wide = quiet(() => g.checkBuildCnn(() => fakeModel([null, 28, 28, 1], [null, 10], ["Conv2D"], 100)));
+  assert.match(wide.printed, /input\[1\]: expected 16, got 28/);
+  const big = quiet(() => g.checkBuildCnn(() => fakeModel([null, 16, 16, 1], [null, 10], ["Conv2D"], 1e6)));
+  assert.match(big.printed, /params = 1000000, needs ≤ 20000/);
 });

@@ -1,6 +1,6 @@
 /**
  * Hidden test cases of an assignment as plain JSON, the contract between a solution notebook and
- * the autograder (see notebooks/assignments/FORMAT.md): a case names a student function, its
+ * the autograder (notebooks/assignments/FORMAT.md): a case names a student function, its
  * arguments in a JSON encoding (tensors as nested arrays or as seeded random draws), and how the
  * result is judged (against the library's reference answer by default, or a threshold).
  *
@@ -142,6 +142,8 @@ export function encodeValue(v: unknown, depth = 0): unknown {
   if (typeof v === "string" || typeof v === "boolean" || v === null || v === undefined) return v ?? null;
   if (v instanceof Tensor) return { $tensor: { shape: [...v.shape], data: Array.from(v.data, encodeNumber) } };
   if (v instanceof Value) return encodeNumber(v.data);
+  const model = encodeModel(v);
+  if (model !== null) return model;
   if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>, encodeNumber);
   if (Array.isArray(v)) return v.map((x) => encodeValue(x, depth + 1));
   if (typeof v === "object") {
@@ -150,6 +152,34 @@ export function encodeValue(v: unknown, depth = 0): unknown {
     return out;
   }
   return null;
+}
+
+/** What a TensorFlow.js layers model looks like from outside (duck-typed: this module never loads tfjs). */
+interface ModelLike {
+  getClassName(): string;
+  countParams(): number;
+  inputs: { shape: (number | null)[] }[];
+  outputs: { shape: (number | null)[] }[];
+  layers: { getClassName(): string }[];
+}
+
+/**
+ * A TensorFlow.js model as JSON: input and output shapes (batch axis null), parameter count,
+ * layer classes and the number of Conv2D layers. Null when v is not a layers model.
+ */
+function encodeModel(v: unknown): unknown {
+  const m = v as Partial<ModelLike> | null;
+  if (typeof m !== "object" || m === null || typeof m.getClassName !== "function" || typeof m.countParams !== "function") return null;
+  if (!Array.isArray(m.inputs) || !Array.isArray(m.outputs) || !Array.isArray(m.layers)) return null;
+  const layers = m.layers.map((l) => l.getClassName());
+  return {
+    $model: m.getClassName(),
+    input: [...(m.inputs[0]?.shape ?? [])],
+    output: [...(m.outputs[0]?.shape ?? [])],
+    params: m.countParams(),
+    layers,
+    convLayers: layers.filter((c) => c === "Conv2D").length,
+  };
 }
 
 // ------------------------------------------------------------------ comparison

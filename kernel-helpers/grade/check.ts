@@ -133,15 +133,16 @@ function runCases(spec: CheckSpec, fn: (...a: unknown[]) => unknown): CheckResul
       expected = ref(...copyArgs(c.args));
     }
     const label = c.path ?? "result";
-    const cmp = compareValues(encodeValue(c.expect === undefined ? atPath(expected, c.path) : expected), encodeValue(atPath(got, c.path)), { compare: c.compare, tol: c.tol, label });
-    if (!cmp.ok) return fail([mismatchHint(atPath(got, c.path), cmp.message, spec)], cmp.message);
+    const mine = atPath(encodeValue(got), c.path);
+    const cmp = compareValues(c.expect === undefined ? atPath(encodeValue(expected), c.path) : encodeValue(expected), mine, { compare: c.compare, tol: c.tol, label });
+    if (!cmp.ok) return fail([mismatchHint(got === undefined ? undefined : mine, cmp.message, spec)], cmp.message);
     lastMessage = cmp.message;
     if (c.numeric !== undefined) {
       for (const [key, numeric] of Object.entries(c.numeric())) {
-        const mine = key === "" ? got : (got as Record<string, unknown>)[key];
-        if (!(mine instanceof Tensor)) return fail([], `${key || "result"}: expected a Tensor, got ${describe(mine)}`);
-        const err = relativeError(mine, numeric);
-        const line = `${key || "gradient"} ${fmtShape(mine.shape)} vs numerical gradient: relative error ${err.toExponential(1)}`;
+        const grad = key === "" ? got : (got as Record<string, unknown>)[key];
+        if (!(grad instanceof Tensor)) return fail([], `${key || "result"}: expected a Tensor, got ${describe(grad)}`);
+        const err = relativeError(grad, numeric);
+        const line = `${key || "gradient"} ${fmtShape(grad.shape)} vs numerical gradient: relative error ${err.toExponential(1)}`;
         if (!(err < gradTol)) return fail(["hint: the analytic gradient disagrees with centered differences; check each factor of the chain rule."], `${line} (needs < ${gradTol})`);
         if (k === 0) notes.push(line); // the first case's gradients as evidence; the headline has the worst
         worstGrad = Math.max(worstGrad, err);

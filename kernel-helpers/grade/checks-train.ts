@@ -44,6 +44,31 @@ export function checkTrainLayers(trainLayerModel: unknown): CheckResult {
   return trainingCheck(`a layer network on circles to ${A4_LAYERS_TARGET * 100}% accuracy`, "trainLayerModel", "accuracy", A4_LAYERS_TARGET, 1, trainLayerModel);
 }
 
+/** A5: the largest number of parameters the CNN may have. */
+export const A5_PARAMS_BUDGET = 20_000;
+
+export function checkConvParams(convParams: unknown): CheckResult {
+  return runCheck({
+    title: "parameters of a convolution layer", name: "convParams",
+    cases: [[3, 3, 1, 25], [3, 3, 25, 50], [5, 5, 3, 6], [1, 1, 64, 32]].map(([KH, KW, C, F]) => ({ name: `${KH}×${KW} filters on ${C} channel${C === 1 ? "" : "s"}, ${F} filters`, args: [KH, KW, C, F], compare: "equal" as const })),
+    hint: "each filter has KH·KW·C weights and one bias: F·(KH·KW·C + 1).",
+  }, convParams);
+}
+
+/** A5's model: 16×16×1 digits in, 10 probabilities out, at least one convolution, within the parameter budget. */
+export function checkBuildCnn(buildCnn: unknown): CheckResult {
+  return runCheck({
+    title: "the CNN's architecture", name: "buildCnn",
+    cases: [
+      { name: "input 16×16×1", args: [1], path: "input", expect: [null, 16, 16, 1], compare: "equal" },
+      { name: "10 outputs", args: [1], path: "output", expect: [null, 10], compare: "equal" },
+      { name: "at least one Conv2D layer", args: [1], path: "convLayers", expect: 1, compare: "atLeast" },
+      { name: `at most ${A5_PARAMS_BUDGET} parameters`, args: [1], path: "params", expect: A5_PARAMS_BUDGET, compare: "atMost" },
+    ],
+    hint: "start with tf.sequential(), give the first layer inputShape: [16, 16, 1], end with a dense layer of 10 units and a softmax.",
+  }, buildCnn);
+}
+
 /** A5 trains asynchronously (TensorFlow.js): await the student's promise, then check. */
 export async function checkTrainCnn(trainCnn: unknown): Promise<CheckResult> {
   if (typeof trainCnn !== "function") return trainingCheck("", "trainCnn", "testAccuracy", A5_CNN_TARGET, 1, trainCnn);

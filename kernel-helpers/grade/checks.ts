@@ -222,14 +222,14 @@ export function checkConv2dBackward(conv2dBackward: unknown): CheckResult {
       name: c.name, args: [dout, c.x, c.w, c.s, c.p],
       numeric: () => ({
         dx: numericalOf(c.x, (t) => fwd(t, c.w, c.b), dout),
-        dw: numericalOf(c.w, (t) => fwd(c.x, t, c.b), dout),
+        dW: numericalOf(c.w, (t) => fwd(c.x, t, c.b), dout),
         db: numericalOf(c.b, (t) => fwd(c.x, c.w, t), dout),
       }),
     };
   });
   return runCheck({
     title: "convolution backward", name: "conv2dBackward", cases,
-    hint: "each product x·w in forward sends dout·w back to that x and dout·x to that w; db sums dout over n, i, j; drop the padding from dx at the end.",
+    hint: "each product x·w in forward sends dout·w back to that x and dout·x to that w (dW); db sums dout over n, i, j; drop the padding from dx at the end.",
   }, conv2dBackward);
 }
 

@@ -14,8 +14,8 @@ export {
   lectureNetwork, seededLabels, mlpParams,
 } from "./checks";
 export {
-  checkNeuron, checkTrainDigits, checkTrainScalar, checkTrainLayers, checkTrainCnn,
-  A2_DIGITS_TARGET, A4_SCALAR_TARGET, A4_LAYERS_TARGET, A5_CNN_TARGET,
+  checkNeuron, checkTrainDigits, checkTrainScalar, checkTrainLayers, checkTrainCnn, checkConvParams, checkBuildCnn,
+  A2_DIGITS_TARGET, A4_SCALAR_TARGET, A4_LAYERS_TARGET, A5_CNN_TARGET, A5_PARAMS_BUDGET,
 } from "./checks-train";
 export {
   parseHiddenCases, decodeValue, encodeValue, compareValues, atPath, runCase, judgeCase, HIDDEN_BEGIN, HIDDEN_END,

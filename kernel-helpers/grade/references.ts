@@ -11,9 +11,10 @@
  *       mlpLossAndGrads(x, labels, {W1, b1, W2, b2}) → {loss, dW1, db1, dW2, db2}
  *       numericalGradient(x, labels, params, name, h?) → ∂loss/∂params[name]
  *   A3  convOutputSize(H, K, S, P) conv2dForward(x, w, b, stride, pad)
- *       conv2dBackward(dout, x, w, stride, pad) → {dx, dw, db}
+ *       conv2dBackward(dout, x, w, stride, pad) → {dx, dW, db}
  *       maxPoolForward(x, size, stride) maxPoolBackward(dout, x, size, stride) → dx
  *   A4  neuron(w[], b, x[]) → {out, dw[], db}   (tanh(w·x + b), gradients by Value.backward)
+ *   A5  convParams(KH, KW, C, F) → the number of weights and biases of a convolution layer
  */
 import * as act from "../../src/layers/activations";
 import * as dense from "../../src/layers/dense";
@@ -93,6 +94,9 @@ const REFERENCES: Record<string, Reference> = {
     out.backward();
     return { out: out.data, dw: ws.map((v) => v.grad), db: bv.grad };
   },
+  // ---- A5 a CNN with TensorFlow.js: parameters of a convolution layer, counted on the library's Conv2D
+  convParams: (KH: number, KW: number, C: number, F: number) =>
+    new conv.Conv2D({ inChannels: C, filters: F, kernelSize: [KH, KW] }).params().reduce((s, p) => s + p.value.size, 0),
 };
 
 /** The reference of a student function by name, or null when the function has none (training tasks). */
