@@ -4,7 +4,7 @@
  * runner prints a closing summary. Nothing here asserts a time.
  *
  *   npm run bench                 # all
- *   npm run bench -- mlp conv     # some: mlp, gemm, conv, render, tf, lessons
+ *   npm run bench -- mlp conv     # some: mlp, gemm, conv, render, tf, lessons, cells
  */
 import * as path from "node:path";
 
@@ -16,6 +16,7 @@ const benches: Bench[] = [
   { name: "render", file: "./render.bench", fn: "runRenderBench" },
   { name: "tf", file: "./tf.bench", fn: "runTfBench" },
   { name: "lessons", file: "./lessons.bench", fn: "runLessonsBench" },
+  { name: "cells", file: "./cells.bench", fn: "runCellsBench" },
 ];
 
 async function main(): Promise<void> {
