@@ -15,6 +15,9 @@ import { Sigmoid } from "../../src/layers/activations";
 import { Network } from "../../src/network";
 import { SGD } from "../../src/optim";
 import { evaluate, train } from "../../src/train";
+import { useGemmKernels } from "../../src/linalg";
+import { fastPath } from "../../src/fast";
+import { wasmGemmKernel } from "../../src/fast/wasm-gemm";
 import { int64Labels, loadAverage, median, pythonMissing, runPython, withFiles } from "./python";
 
 const RUNS = 5;
@@ -62,6 +65,33 @@ export async function runMlpBench(): Promise<Record<string, number>> {
     bareMs.push(ms(t0));
   }
 
+  // where the time goes: one epoch with every product timed (a wrapper around the fast kernel;
+  // Network keeps a kernel plugged in by hand), and one on the TypeScript loops (a kernel that
+  // declines every product, as with DL_LESSONS_FAST=0)
+  const epochWith = async (kernel: Parameters<typeof useGemmKernels>[0]): Promise<number> => {
+    const before = useGemmKernels(kernel);
+    try {
+      const start = process.hrtime.bigint();
+      await train(mlp(7), digits.train, { epochs: 1, batchSize: BATCH, optimizer: new SGD({ lr: LR }), seed: 7 });
+      return ms(start);
+    } finally {
+      useGemmKernels(before);
+    }
+  };
+  const loopsMs = await epochWith(() => null);
+  const wasm = wasmGemmKernel();
+  let productsMs = NaN;
+  let timedMs = NaN;
+  if (!("error" in wasm)) {
+    productsMs = 0;
+    timedMs = await epochWith((A, B, M, K, N, o) => {
+      const start = performance.now();
+      const r = wasm.kernel(A, B, M, K, N, o);
+      productsMs += performance.now() - start;
+      return r;
+    });
+  }
+
   const net = mlp(1);
   t0 = process.hrtime.bigint();
   evaluate(net, digits.test);
@@ -75,6 +105,10 @@ export async function runMlpBench(): Promise<Record<string, number>> {
     "µs per example": (epoch * 1000) / n,
     "bare loop epoch ms, median": bare,
     "train() / bare loop": epoch / bare,
+    "train() epoch ms on the TypeScript loops (1 run)": loopsMs,
+    "epoch ms with the products timed (1 run)": timedMs,
+    "  of which matrix products (wasm, with copies) ms": productsMs,
+    "  share of the epoch in matrix products": productsMs / timedMs,
     "evaluate 1000 test digits ms": evalMs,
     "test accuracy after 1 epoch (last run)": testAcc,
   };
@@ -90,6 +124,7 @@ export async function runMlpBench(): Promise<Record<string, number>> {
     const r = epoch / figures["numpy float64 epoch ms, median"];
     console.log(`goal: train() epoch ≤ 2× numpy float64 — ${r <= 2 ? "met" : "not met"} (${r.toFixed(2)}×)`);
   }
+  console.log(`fast path: ${fastPath().engine} (${fastPath().why})`);
   console.log(`${loadAverage()} (the machine may be shared: figures measured under this load)`);
   console.log(`runs: ${RUNS}; epochs (ms): ${epochMs.map((t) => t.toFixed(0)).join(", ")}; bare (ms): ${bareMs.map((t) => t.toFixed(0)).join(", ")}`);
   for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(52)} ${v.toFixed(3)}`);
