@@ -23,6 +23,7 @@ import { checkOutputFinite, checkTensor, Tensor } from "./tensor";
 import type { BackwardStep, BackwardTrace, ForwardTrace, LayerTrace, LossTrace } from "./trace";
 import type { ForwardOptions, Layer, Param } from "./layers/layer";
 import { mseLoss, oneHot, softmaxCrossEntropy } from "./layers/losses";
+import { withFastKernels } from "./fast";
 import pl from "nodejs-polars";
 
 /** The losses a network can be trained with. */
@@ -129,12 +130,20 @@ export class Network {
 
   // ---------------------------------------------------------------- forward and backward
 
-  /** Run x through every layer; with `trace: true` the trace lists each layer's step. */
+  /**
+   * Run x through every layer; with `trace: true` the trace lists each layer's step. Without a
+   * trace the matrix products take the fast path (src/fast: the same numbers).
+   */
   forward(x: Tensor, opts: ForwardOptions = {}): { out: Tensor; trace?: ForwardTrace } {
     opts = optionsOf(`${this.name}.forward`, "opts", opts);
     checkTensor(`${this.name}.forward`, "x", x);
     const training = opts.training ?? false;
     const trace = opts.trace ?? false;
+    if (!trace) return withFastKernels(() => this.forwardSteps(x, training, false));
+    return this.forwardSteps(x, training, true);
+  }
+
+  private forwardSteps(x: Tensor, training: boolean, trace: boolean): { out: Tensor; trace?: ForwardTrace } {
     const steps: LayerTrace[] = [];
     let a = x;
     for (const layer of this.layers) {
@@ -260,11 +269,16 @@ export class Network {
   /**
    * The single place where a batch's gradient is computed: forward in training mode, the loss,
    * backward. Leaves the gradients in the parameters (`params()[i].grad`) for an optimizer.
-   * With "cross-entropy" the network must end in raw scores (no Softmax layer last).
+   * With "cross-entropy" the network must end in raw scores (no Softmax layer last). The matrix
+   * products take the fast path (src/fast: the same numbers).
    */
   lossAndGrad(x: Tensor, targets: Targets, loss: LossName = "cross-entropy"): LossAndGrad {
     const fn = `${this.name}.lossAndGrad`;
     this.checkLoss(fn, loss);
+    return withFastKernels(() => this.lossAndGradSteps(fn, x, targets, loss));
+  }
+
+  private lossAndGradSteps(fn: string, x: Tensor, targets: Targets, loss: LossName): LossAndGrad {
     const { out } = this.forward(x, { training: true });
     const r = this.lossOfOutput(fn, out, targets, loss);
     this.zeroGrads();

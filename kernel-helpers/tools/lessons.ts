@@ -115,6 +115,13 @@ export function buildDist(): void {
     throw new Error("lessons: the TypeScript build (tsc -p tsconfig.json) failed; the notebooks import dist/, fix the errors above first");
   }
   step(`built dist/ with tsc (${fmt((performance.now() - t0) / 1000)})`);
+  // the fast path's WebAssembly (src/fast), when missing or older than its source
+  const wasm = path.join(PROJECT_ROOT, "dist", "wasm", "kernels.wasm");
+  const source = path.join(PROJECT_ROOT, "assembly", "gemm.ts");
+  if (fs.existsSync(wasm) && fs.statSync(wasm).mtimeMs >= fs.statSync(source).mtimeMs) return;
+  const w = spawnSync("npm", ["run", "--silent", "build:wasm"], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  if (w.status !== 0) throw new Error(`lessons: npm run build:wasm failed: ${(w.stderr || w.stdout || "").trim()}`);
+  step("built dist/wasm/kernels.wasm (npm run build:wasm)");
 }
 
 /** The kernelspec and the notebook import shim (cheap: rewritten on every run so paths stay right). */

@@ -4,17 +4,19 @@
  * runner prints a closing summary. Nothing here asserts a time.
  *
  *   npm run bench                 # all
- *   npm run bench -- mlp conv     # some: mlp, conv, render, tf, lessons, grade
+ *   npm run bench -- mlp conv     # some: mlp, gemm, conv, render, tf, lessons, cells, grade
  */
 import * as path from "node:path";
 
 type Bench = { name: string; file: string; fn: string };
 const benches: Bench[] = [
   { name: "mlp", file: "./mlp.bench", fn: "runMlpBench" },
+  { name: "gemm", file: "./gemm.bench", fn: "runGemmBench" },
   { name: "conv", file: "./conv.bench", fn: "runConvBench" },
   { name: "render", file: "./render.bench", fn: "runRenderBench" },
   { name: "tf", file: "./tf.bench", fn: "runTfBench" },
   { name: "lessons", file: "./lessons.bench", fn: "runLessonsBench" },
+  { name: "cells", file: "./cells.bench", fn: "runCellsBench" },
   { name: "grade", file: "./grade.bench", fn: "runGradeBench" },
 ];
 

@@ -1,0 +1,164 @@
+/**
+ * AssemblyScript source of the fast matrix product (compiled by `npm run build` into
+ * dist/wasm/kernels.wasm; loaded by src/fast/wasm-gemm.ts, which owns the memory layout).
+ *
+ *   out [M, N] += A(i, k) · B [K, N]       A(i, k) read at a + 8·(i·sai + k·sak): A or Aᵀ
+ *
+ * Every output value is still a sum over k in ascending order, one multiply and one add at a
+ * time (no fused multiply-add), so the numbers are those of the loops in src/linalg.ts. The
+ * speed comes from SIMD over columns (f64x2: two columns per instruction), register tiles of
+ * 4 rows × 4 columns (16 sums in 8 registers, each value of A and B loaded once per tile) and
+ * panels of KC rows of B that stay in cache while the tiles walk down A. A tile's sums go back
+ * to `out` after each panel and come back for the next: the same additions, in the same order.
+ */
+
+const KC: i32 = 256;
+
+/** out [M, N] (holding the start values) += op(A) · B, see the head of this file. */
+export function gemm(a: usize, sai: i32, sak: i32, b: usize, o: usize, M: i32, K: i32, N: i32): void {
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const k1 = min(K, k0 + KC);
+    let i = 0;
+    for (; i + 4 <= M; i += 4) rows4(a, sai, sak, b, o, i, k0, k1, N);
+    for (; i < M; i++) rows1(a, sai, sak, b, o, i, k0, k1, N);
+  }
+}
+
+/** Rows i … i+3 of out over the panel k0 … k1−1: tiles of 4 columns, then 2, then 1. */
+function rows4(a: usize, sai: i32, sak: i32, b: usize, o: usize, i: i32, k0: i32, k1: i32, N: i32): void {
+  const sa = (<usize>sak) << 3;
+  const nb = (<usize>N) << 3;
+  const a0 = a + ((<usize>(i * sai + k0 * sak)) << 3);
+  const a1 = a0 + ((<usize>sai) << 3);
+  const a2 = a1 + ((<usize>sai) << 3);
+  const a3 = a2 + ((<usize>sai) << 3);
+  const o0 = o + ((<usize>(i * N)) << 3);
+  const o1 = o0 + nb;
+  const o2 = o1 + nb;
+  const o3 = o2 + nb;
+  const bk = b + ((<usize>(k0 * N)) << 3);
+  let j = 0;
+  for (; j + 4 <= N; j += 4) {
+    const jo = (<usize>j) << 3;
+    let c00 = v128.load(o0 + jo), c01 = v128.load(o0 + jo, 16);
+    let c10 = v128.load(o1 + jo), c11 = v128.load(o1 + jo, 16);
+    let c20 = v128.load(o2 + jo), c21 = v128.load(o2 + jo, 16);
+    let c30 = v128.load(o3 + jo), c31 = v128.load(o3 + jo, 16);
+    let pa: usize = 0;
+    let pb = bk + jo;
+    for (let k = k0; k < k1; k++) {
+      const b0 = v128.load(pb);
+      const b1 = v128.load(pb, 16);
+      const x0 = f64x2.splat(load<f64>(a0 + pa));
+      const x1 = f64x2.splat(load<f64>(a1 + pa));
+      const x2 = f64x2.splat(load<f64>(a2 + pa));
+      const x3 = f64x2.splat(load<f64>(a3 + pa));
+      c00 = f64x2.add(c00, f64x2.mul(x0, b0));
+      c01 = f64x2.add(c01, f64x2.mul(x0, b1));
+      c10 = f64x2.add(c10, f64x2.mul(x1, b0));
+      c11 = f64x2.add(c11, f64x2.mul(x1, b1));
+      c20 = f64x2.add(c20, f64x2.mul(x2, b0));
+      c21 = f64x2.add(c21, f64x2.mul(x2, b1));
+      c30 = f64x2.add(c30, f64x2.mul(x3, b0));
+      c31 = f64x2.add(c31, f64x2.mul(x3, b1));
+      pa += sa;
+      pb += nb;
+    }
+    v128.store(o0 + jo, c00);
+    v128.store(o0 + jo, c01, 16);
+    v128.store(o1 + jo, c10);
+    v128.store(o1 + jo, c11, 16);
+    v128.store(o2 + jo, c20);
+    v128.store(o2 + jo, c21, 16);
+    v128.store(o3 + jo, c30);
+    v128.store(o3 + jo, c31, 16);
+  }
+  for (; j + 2 <= N; j += 2) {
+    const jo = (<usize>j) << 3;
+    let c0 = v128.load(o0 + jo), c1 = v128.load(o1 + jo), c2 = v128.load(o2 + jo), c3 = v128.load(o3 + jo);
+    let pa: usize = 0;
+    let pb = bk + jo;
+    for (let k = k0; k < k1; k++) {
+      const b0 = v128.load(pb);
+      c0 = f64x2.add(c0, f64x2.mul(f64x2.splat(load<f64>(a0 + pa)), b0));
+      c1 = f64x2.add(c1, f64x2.mul(f64x2.splat(load<f64>(a1 + pa)), b0));
+      c2 = f64x2.add(c2, f64x2.mul(f64x2.splat(load<f64>(a2 + pa)), b0));
+      c3 = f64x2.add(c3, f64x2.mul(f64x2.splat(load<f64>(a3 + pa)), b0));
+      pa += sa;
+      pb += nb;
+    }
+    v128.store(o0 + jo, c0);
+    v128.store(o1 + jo, c1);
+    v128.store(o2 + jo, c2);
+    v128.store(o3 + jo, c3);
+  }
+  for (; j < N; j++) {
+    const jo = (<usize>j) << 3;
+    let c0 = load<f64>(o0 + jo), c1 = load<f64>(o1 + jo), c2 = load<f64>(o2 + jo), c3 = load<f64>(o3 + jo);
+    let pa: usize = 0;
+    let pb = bk + jo;
+    for (let k = k0; k < k1; k++) {
+      const b0 = load<f64>(pb);
+      c0 += load<f64>(a0 + pa) * b0;
+      c1 += load<f64>(a1 + pa) * b0;
+      c2 += load<f64>(a2 + pa) * b0;
+      c3 += load<f64>(a3 + pa) * b0;
+      pa += sa;
+      pb += nb;
+    }
+    store<f64>(o0 + jo, c0);
+    store<f64>(o1 + jo, c1);
+    store<f64>(o2 + jo, c2);
+    store<f64>(o3 + jo, c3);
+  }
+}
+
+/** Row i of out over the panel k0 … k1−1 (the rows left over after the blocks of 4). */
+function rows1(a: usize, sai: i32, sak: i32, b: usize, o: usize, i: i32, k0: i32, k1: i32, N: i32): void {
+  const sa = (<usize>sak) << 3;
+  const nb = (<usize>N) << 3;
+  const a0 = a + ((<usize>(i * sai + k0 * sak)) << 3);
+  const o0 = o + ((<usize>(i * N)) << 3);
+  const bk = b + ((<usize>(k0 * N)) << 3);
+  let j = 0;
+  for (; j + 4 <= N; j += 4) {
+    const jo = (<usize>j) << 3;
+    let c0 = v128.load(o0 + jo), c1 = v128.load(o0 + jo, 16);
+    let pa: usize = 0;
+    let pb = bk + jo;
+    for (let k = k0; k < k1; k++) {
+      const x = f64x2.splat(load<f64>(a0 + pa));
+      c0 = f64x2.add(c0, f64x2.mul(x, v128.load(pb)));
+      c1 = f64x2.add(c1, f64x2.mul(x, v128.load(pb, 16)));
+      pa += sa;
+      pb += nb;
+    }
+    v128.store(o0 + jo, c0);
+    v128.store(o0 + jo, c1, 16);
+  }
+  for (; j < N; j++) {
+    const jo = (<usize>j) << 3;
+    let c = load<f64>(o0 + jo);
+    let pa: usize = 0;
+    let pb = bk + jo;
+    for (let k = k0; k < k1; k++) {
+      c += load<f64>(a0 + pa) * load<f64>(pb);
+      pa += sa;
+      pb += nb;
+    }
+    store<f64>(o0 + jo, c);
+  }
+}
+
+/** dst [C, R] = srcᵀ for src [R, C] (row-major f64). */
+export function transpose(src: usize, dst: usize, R: i32, C: i32): void {
+  for (let r = 0; r < R; r++) {
+    const s = src + ((<usize>(r * C)) << 3);
+    for (let c = 0; c < C; c++) store<f64>(dst + ((<usize>(c * R + r)) << 3), load<f64>(s + ((<usize>c) << 3)));
+  }
+}
+
+/** Where free memory starts (after this module's static data), 16-byte aligned. */
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
+}
