@@ -259,5 +259,14 @@ test("library errors built from odd arguments still build their message (no Type
   assert.match(new InputError(Symbol() as never, 1 as never, null as never, undefined as never).message, /^symbol: argument '1' expected null, got undefined$/);
   assert.match(new DivergenceError("train", null as never, 1, 2, 0.1, "x").message, /0 finished epochs and 0 batch losses/);
   assert.match(new DataFileError("f", Symbol() as never, "is odd", "pkg").message, /^f: symbol is odd/);
-  assert.throws(() => checkLecture("w", 1.2345, 1.5), LectureMismatchError);
+  // deliberate mismatch: its ✗ line is captured and checked, not left in the test output
+  const log = console.log;
+  const printed: string[] = [];
+  console.log = (...args: unknown[]) => void printed.push(args.map(String).join(" "));
+  try {
+    assert.throws(() => checkLecture("w", 1.2345, 1.5), LectureMismatchError);
+  } finally {
+    console.log = log;
+  }
+  assert.deepEqual(printed, ["✗ w: computed (1.23) but the lecture says (1.50)"]);
 });
