@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Tensor } from "../src/tensor";
 import * as g from "../kernel-helpers/grade";
+import * as hidden from "../kernel-helpers/grade/cases";
 import { referenceFor } from "../kernel-helpers/grade/references";
 
 /** Run a check with console.log captured: the result and the printed lines. */
@@ -133,29 +134,29 @@ test("parseHiddenCases reads // hidden: lines between the markers and refuses ma
     "// a comment",
     "// END HIDDEN TESTS",
   ].join("\n");
-  const cases = g.parseHiddenCases(src);
+  const cases = hidden.parseHiddenCases(src);
   assert.equal(cases.length, 1);
   assert.equal(cases[0].fn, "relu");
-  assert.throws(() => g.parseHiddenCases("// BEGIN HIDDEN TESTS\nconsole.log(1)\n// END HIDDEN TESTS"), /parseHiddenCases.*line 2/);
-  assert.throws(() => g.parseHiddenCases('// BEGIN HIDDEN TESTS\n// hidden: {"fn": "relu"}\n// END HIDDEN TESTS'), /non-empty "name"/);
-  assert.throws(() => g.parseHiddenCases('// BEGIN HIDDEN TESTS\n// hidden: {"name": "x", "fn": "f", "compare": "atLeast"}\n// END HIDDEN TESTS'), /"expect": a number/);
+  assert.throws(() => hidden.parseHiddenCases("// BEGIN HIDDEN TESTS\nconsole.log(1)\n// END HIDDEN TESTS"), /parseHiddenCases.*line 2/);
+  assert.throws(() => hidden.parseHiddenCases('// BEGIN HIDDEN TESTS\n// hidden: {"fn": "relu"}\n// END HIDDEN TESTS'), /non-empty "name"/);
+  assert.throws(() => hidden.parseHiddenCases('// BEGIN HIDDEN TESTS\n// hidden: {"name": "x", "fn": "f", "compare": "atLeast"}\n// END HIDDEN TESTS'), /"expect": a number/);
 });
 
 test("runCase: the reference computes the expectation; a wrong answer, a throw and a missing function fail with reasons", async () => {
-  const c: g.HiddenCase = { name: "r", fn: "relu", args: [{ $randn: [2, 3], seed: 4 }] };
-  assert.equal((await g.runCase(c, { relu: referenceFor("relu")! })).ok, true);
-  const wrong = await g.runCase(c, { relu: (z: Tensor) => z });
+  const c: hidden.HiddenCase = { name: "r", fn: "relu", args: [{ $randn: [2, 3], seed: 4 }] };
+  assert.equal((await hidden.runCase(c, { relu: referenceFor("relu")! })).ok, true);
+  const wrong = await hidden.runCase(c, { relu: (z: Tensor) => z });
   assert.equal(wrong.ok, false);
   assert.match(wrong.message, /result\[\d, \d\]: expected 0, got -/);
-  assert.match((await g.runCase(c, { relu: () => { throw new Error("boom"); } })).message, /relu threw: boom/);
-  assert.match((await g.runCase(c, {})).message, /function relu not found/);
+  assert.match((await hidden.runCase(c, { relu: () => { throw new Error("boom"); } })).message, /relu threw: boom/);
+  assert.match((await hidden.runCase(c, {})).message, /function relu not found/);
 });
 
 test("encode/decode: a tensor result survives JSON, NaN included, and judgeCase compares it", () => {
   const t = new Tensor(Float64Array.from([1, NaN, 3, 4]), [2, 2]);
-  const json = JSON.parse(JSON.stringify(g.encodeValue({ out: t, n: 2 }))) as { out: unknown };
+  const json = JSON.parse(JSON.stringify(hidden.encodeValue({ out: t, n: 2 }))) as { out: unknown };
   assert.deepEqual(json.out, { $tensor: { shape: [2, 2], data: [1, { $num: "NaN" }, 3, 4] } });
-  const verdict = g.judgeCase({ name: "x", fn: "f", expect: { $tensor: [[1, 2], [3, 4]] }, path: "out" }, json);
+  const verdict = hidden.judgeCase({ name: "x", fn: "f", expect: { $tensor: [[1, 2], [3, 4]] }, path: "out" }, json);
   assert.equal(verdict.ok, false);
   assert.match(verdict.message, /out\[0, 1\]: expected 2, got NaN \(not a number\)/);
 });
