@@ -179,3 +179,57 @@ test("checkBuildCnn: shapes, a Conv2D layer and the parameter budget, read from 
   const big = quiet(() => g.checkBuildCnn(() => fakeModel([null, 16, 16, 1], [null, 10], ["Conv2D"], 1e6)));
   assert.match(big.printed, /params = 1000000, needs ≤ 20000/);
 });
+
+// ------------------------------------------------------------------ the face and its bad input
+
+test('"dl-lessons/grade" shows what notebooks call, not the grader\'s hidden-case machinery', () => {
+  const names = Object.keys(g);
+  for (const n of ["runCheck", "CheckResult", "checkRelu", "checkTrainCnn", "A5_PARAMS_BUDGET", "lectureNetwork", "seededLabels", "mlpParams"]) assert.ok(names.includes(n), n);
+  for (const n of ["parseHiddenCases", "decodeValue", "encodeValue", "runCase", "judgeCase", "referenceFor", "copyArgs", "mlpReference"]) assert.ok(!names.includes(n), n);
+});
+
+test("runCheck: a malformed spec (the author's mistake) is an InputError naming the field, before the student's function runs", () => {
+  let calls = 0;
+  const student = () => (calls++, 1);
+  const bad: [unknown, RegExp][] = [
+    [undefined, /runCheck.*spec.*a check spec/],
+    [{ name: "f", cases: [{ name: "a", args: [] }] }, /spec\.title/],
+    [{ title: "t", name: null, cases: [] }, /spec\.name/],
+    [{ title: "t", name: "f", cases: [0, 1] }, /spec\.cases\[0\]/],
+    [{ title: "t", name: "f", cases: [] }, /at least one case/],
+    [{ title: "t", name: "f", cases: [{ name: "a" }] }, /spec\.cases\[0\]\.args/],
+    [{ title: "t", name: "f", cases: [{ name: "a", args: [], expect: 1, compare: "near" }] }, /compare.*one of close/],
+    [{ title: "t", name: "f", cases: [{ name: "a", args: [], expect: "x", compare: "atLeast" }] }, /expect.*a number for atLeast/],
+    [{ title: "t", name: "noSuchTask", cases: [{ name: "a", args: [] }] }, /expect.*no reference answer for noSuchTask/],
+    [{ title: "t", name: "relu", cases: [{ name: "a", args: ["abc"] }] }, /spec\.cases\[0\]\.args.*reference answer/],
+  ];
+  for (const [spec, msg] of bad) {
+    assert.throws(() => quiet(() => g.runCheck(spec as g.CheckSpec, student)), (e: Error) => e.name === "InputError" && msg.test(e.message), String(msg));
+  }
+  assert.equal(calls, 0, "the student's function never ran");
+});
+
+test("runCheck: a student's non-function or unreadable result is a FAIL, never a throw", () => {
+  const spec: g.CheckSpec = { title: "twice", name: "twice", cases: [{ name: "2", args: [2], expect: 4 }] };
+  for (const answer of [undefined, null, "twice", 2, {}]) {
+    const r = quiet(() => g.runCheck(spec, answer));
+    assert.equal(r.result.ok, false);
+    assert.match(r.printed, /FAIL twice: twice is .*not a function/);
+  }
+  const trap = quiet(() => g.runCheck(spec, () => ({ get x() { throw new Error("trap"); } })));
+  assert.match(trap.printed, /FAIL twice: case "2": twice's result cannot be read: trap/);
+  assert.equal(quiet(() => g.runCheck(spec, (x: number) => 2 * x)).result.ok, true);
+});
+
+test("CheckResult, seededLabels and mlpParams refuse bad arguments with InputErrors", () => {
+  const isInput = (re: RegExp) => (e: Error) => e.name === "InputError" && re.test(e.message);
+  assert.throws(() => new g.CheckResult("t", NaN as unknown as boolean, 0, 1, "m", []), isInput(/CheckResult.*ok/));
+  assert.throws(() => new g.CheckResult("t", true, 3, 2, "m", []), isInput(/CheckResult.*passed/));
+  assert.throws(() => new g.CheckResult("t", true, 1, 1, "m", [1 as unknown as string]), isInput(/details\[0\]/));
+  assert.equal(String(new g.CheckResult("t", true, 1, 1, "PASS t", [])), "PASS t");
+  assert.throws(() => g.seededLabels(3, 0, 1), isInput(/seededLabels.*k/));
+  assert.throws(() => g.seededLabels(3, 2, 0.5), isInput(/seededLabels.*seed/));
+  assert.throws(() => g.mlpParams(1n as unknown as number, 2, 2, 1), isInput(/mlpParams.*D/));
+  assert.throws(() => g.mlpParams(4096, 4096, 10, 1), isInput(/mlpParams.*at most 4194304 weights/));
+  assert.deepEqual(g.mlpParams(2, 3, 4, 1).W2.shape, [3, 4]);
+});

@@ -10,7 +10,7 @@
  * A check never throws for the student's mistakes (a failing check is feedback, not a crash): a
  * non-function, a throw, a wrong or unreadable result all print FAIL. A malformed spec (the
  * author's mistake: no title, a case without args, no expected value and no reference) is an
- * InputError, raised before the student's function runs.
+ * InputError, raised before the student's function runs on the case concerned.
  */
 import { InputError, describe, fmtShape } from "../../src/errors";
 import { checkArray, checkCount, checkString, MAX_LIST_LENGTH } from "../../src/checks";
@@ -200,6 +200,9 @@ function runCases(spec: CheckSpec, fn: (...a: unknown[]) => unknown): CheckResul
   for (let k = 0; k < cases.length; k++) {
     const c = cases[k];
     const fail = (lines: string[], first: string) => new CheckResult(title, false, k, cases.length, `FAIL ${title}: case "${c.name}": ${first}`, lines);
+    const label = c.path ?? "result";
+    // the reference first: arguments it refuses are the spec's fault, raised before the student's function runs
+    const expected = c.expect === undefined ? atPath(encodeValue(referenceAnswer(spec, k)), c.path) : encodeValue(c.expect);
     let got: unknown;
     try {
       got = fn(...copyArgs(c.args));
@@ -207,8 +210,6 @@ function runCases(spec: CheckSpec, fn: (...a: unknown[]) => unknown): CheckResul
       const [first, ...rest] = errorHint(name, title, e);
       return fail(rest, first);
     }
-    const label = c.path ?? "result";
-    const expected = c.expect === undefined ? atPath(encodeValue(referenceAnswer(spec, k)), c.path) : encodeValue(c.expect);
     let mine: unknown;
     try {
       mine = atPath(encodeValue(got), c.path); // a student's object may have getters that throw
