@@ -67,8 +67,9 @@ for (const sol of SOLUTIONS) {
   test(`${name}: the solution passes every hidden case`, { timeout: 240_000 }, async () => {
     const fns = await loadTaskFunctions(solution, name);
     // the notebook's module imports the built library through the "dl-lessons" shim: decode the
-    // cases with that same library (one Tensor class), not with src/ loaded by tsx
-    const { runCase } = (await import("dl-lessons/grade")) as typeof import("../kernel-helpers/grade");
+    // cases with that same library (one Tensor class), not with src/ loaded by tsx. The hidden-case
+    // machinery is not on the "dl-lessons/grade" face: required by path from dist/, as the harness does
+    const { runCase } = require(path.join(PROJECT_ROOT, "dist", "kernel-helpers", "grade", "cases.js")) as typeof import("../kernel-helpers/grade/cases");
     const tasks = tasksOf(solution, name);
     const failures: string[] = [];
     let n = 0;

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Tensor } from "../src/tensor";
 import * as g from "../kernel-helpers/grade";
+import * as hidden from "../kernel-helpers/grade/cases";
 import { referenceFor } from "../kernel-helpers/grade/references";
 
 /** Run a check with console.log captured: the result and the printed lines. */
@@ -133,29 +134,29 @@ test("parseHiddenCases reads // hidden: lines between the markers and refuses ma
     "// a comment",
     "// END HIDDEN TESTS",
   ].join("\n");
-  const cases = g.parseHiddenCases(src);
+  const cases = hidden.parseHiddenCases(src);
   assert.equal(cases.length, 1);
   assert.equal(cases[0].fn, "relu");
-  assert.throws(() => g.parseHiddenCases("// BEGIN HIDDEN TESTS\nconsole.log(1)\n// END HIDDEN TESTS"), /parseHiddenCases.*line 2/);
-  assert.throws(() => g.parseHiddenCases('// BEGIN HIDDEN TESTS\n// hidden: {"fn": "relu"}\n// END HIDDEN TESTS'), /non-empty "name"/);
-  assert.throws(() => g.parseHiddenCases('// BEGIN HIDDEN TESTS\n// hidden: {"name": "x", "fn": "f", "compare": "atLeast"}\n// END HIDDEN TESTS'), /"expect": a number/);
+  assert.throws(() => hidden.parseHiddenCases("// BEGIN HIDDEN TESTS\nconsole.log(1)\n// END HIDDEN TESTS"), /parseHiddenCases.*line 2/);
+  assert.throws(() => hidden.parseHiddenCases('// BEGIN HIDDEN TESTS\n// hidden: {"fn": "relu"}\n// END HIDDEN TESTS'), /non-empty "name"/);
+  assert.throws(() => hidden.parseHiddenCases('// BEGIN HIDDEN TESTS\n// hidden: {"name": "x", "fn": "f", "compare": "atLeast"}\n// END HIDDEN TESTS'), /"expect": a number/);
 });
 
 test("runCase: the reference computes the expectation; a wrong answer, a throw and a missing function fail with reasons", async () => {
-  const c: g.HiddenCase = { name: "r", fn: "relu", args: [{ $randn: [2, 3], seed: 4 }] };
-  assert.equal((await g.runCase(c, { relu: referenceFor("relu")! })).ok, true);
-  const wrong = await g.runCase(c, { relu: (z: Tensor) => z });
+  const c: hidden.HiddenCase = { name: "r", fn: "relu", args: [{ $randn: [2, 3], seed: 4 }] };
+  assert.equal((await hidden.runCase(c, { relu: referenceFor("relu")! })).ok, true);
+  const wrong = await hidden.runCase(c, { relu: (z: Tensor) => z });
   assert.equal(wrong.ok, false);
   assert.match(wrong.message, /result\[\d, \d\]: expected 0, got -/);
-  assert.match((await g.runCase(c, { relu: () => { throw new Error("boom"); } })).message, /relu threw: boom/);
-  assert.match((await g.runCase(c, {})).message, /function relu not found/);
+  assert.match((await hidden.runCase(c, { relu: () => { throw new Error("boom"); } })).message, /relu threw: boom/);
+  assert.match((await hidden.runCase(c, {})).message, /function relu not found/);
 });
 
 test("encode/decode: a tensor result survives JSON, NaN included, and judgeCase compares it", () => {
   const t = new Tensor(Float64Array.from([1, NaN, 3, 4]), [2, 2]);
-  const json = JSON.parse(JSON.stringify(g.encodeValue({ out: t, n: 2 }))) as { out: unknown };
+  const json = JSON.parse(JSON.stringify(hidden.encodeValue({ out: t, n: 2 }))) as { out: unknown };
   assert.deepEqual(json.out, { $tensor: { shape: [2, 2], data: [1, { $num: "NaN" }, 3, 4] } });
-  const verdict = g.judgeCase({ name: "x", fn: "f", expect: { $tensor: [[1, 2], [3, 4]] }, path: "out" }, json);
+  const verdict = hidden.judgeCase({ name: "x", fn: "f", expect: { $tensor: [[1, 2], [3, 4]] }, path: "out" }, json);
   assert.equal(verdict.ok, false);
   assert.match(verdict.message, /out\[0, 1\]: expected 2, got NaN \(not a number\)/);
 });
@@ -177,4 +178,58 @@ test("checkBuildCnn: shapes, a Conv2D layer and the parameter budget, read from 
   assert.match(wide.printed, /input\[1\]: expected 16, got 28/);
   const big = quiet(() => g.checkBuildCnn(() => fakeModel([null, 16, 16, 1], [null, 10], ["Conv2D"], 1e6)));
   assert.match(big.printed, /params = 1000000, needs ≤ 20000/);
+});
+
+// ------------------------------------------------------------------ the face and its bad input
+
+test('"dl-lessons/grade" shows what notebooks call, not the grader\'s hidden-case machinery', () => {
+  const names = Object.keys(g);
+  for (const n of ["runCheck", "CheckResult", "checkRelu", "checkTrainCnn", "A5_PARAMS_BUDGET", "lectureNetwork", "seededLabels", "mlpParams"]) assert.ok(names.includes(n), n);
+  for (const n of ["parseHiddenCases", "decodeValue", "encodeValue", "runCase", "judgeCase", "referenceFor", "copyArgs", "mlpReference"]) assert.ok(!names.includes(n), n);
+});
+
+test("runCheck: a malformed spec (the author's mistake) is an InputError naming the field, before the student's function runs", () => {
+  let calls = 0;
+  const student = () => (calls++, 1);
+  const bad: [unknown, RegExp][] = [
+    [undefined, /runCheck.*spec.*a check spec/],
+    [{ name: "f", cases: [{ name: "a", args: [] }] }, /spec\.title/],
+    [{ title: "t", name: null, cases: [] }, /spec\.name/],
+    [{ title: "t", name: "f", cases: [0, 1] }, /spec\.cases\[0\]/],
+    [{ title: "t", name: "f", cases: [] }, /at least one case/],
+    [{ title: "t", name: "f", cases: [{ name: "a" }] }, /spec\.cases\[0\]\.args/],
+    [{ title: "t", name: "f", cases: [{ name: "a", args: [], expect: 1, compare: "near" }] }, /compare.*one of close/],
+    [{ title: "t", name: "f", cases: [{ name: "a", args: [], expect: "x", compare: "atLeast" }] }, /expect.*a number for atLeast/],
+    [{ title: "t", name: "noSuchTask", cases: [{ name: "a", args: [] }] }, /expect.*no reference answer for noSuchTask/],
+    [{ title: "t", name: "relu", cases: [{ name: "a", args: ["abc"] }] }, /spec\.cases\[0\]\.args.*reference answer/],
+  ];
+  for (const [spec, msg] of bad) {
+    assert.throws(() => quiet(() => g.runCheck(spec as g.CheckSpec, student)), (e: Error) => e.name === "InputError" && msg.test(e.message), String(msg));
+  }
+  assert.equal(calls, 0, "the student's function never ran");
+});
+
+test("runCheck: a student's non-function or unreadable result is a FAIL, never a throw", () => {
+  const spec: g.CheckSpec = { title: "twice", name: "twice", cases: [{ name: "2", args: [2], expect: 4 }] };
+  for (const answer of [undefined, null, "twice", 2, {}]) {
+    const r = quiet(() => g.runCheck(spec, answer));
+    assert.equal(r.result.ok, false);
+    assert.match(r.printed, /FAIL twice: twice is .*not a function/);
+  }
+  const trap = quiet(() => g.runCheck(spec, () => ({ get x() { throw new Error("trap"); } })));
+  assert.match(trap.printed, /FAIL twice: case "2": twice's result cannot be read: trap/);
+  assert.equal(quiet(() => g.runCheck(spec, (x: number) => 2 * x)).result.ok, true);
+});
+
+test("CheckResult, seededLabels and mlpParams refuse bad arguments with InputErrors", () => {
+  const isInput = (re: RegExp) => (e: Error) => e.name === "InputError" && re.test(e.message);
+  assert.throws(() => new g.CheckResult("t", NaN as unknown as boolean, 0, 1, "m", []), isInput(/CheckResult.*ok/));
+  assert.throws(() => new g.CheckResult("t", true, 3, 2, "m", []), isInput(/CheckResult.*passed/));
+  assert.throws(() => new g.CheckResult("t", true, 1, 1, "m", [1 as unknown as string]), isInput(/details\[0\]/));
+  assert.equal(String(new g.CheckResult("t", true, 1, 1, "PASS t", [])), "PASS t");
+  assert.throws(() => g.seededLabels(3, 0, 1), isInput(/seededLabels.*k/));
+  assert.throws(() => g.seededLabels(3, 2, 0.5), isInput(/seededLabels.*seed/));
+  assert.throws(() => g.mlpParams(1n as unknown as number, 2, 2, 1), isInput(/mlpParams.*D/));
+  assert.throws(() => g.mlpParams(4096, 4096, 10, 1), isInput(/mlpParams.*at most 4194304 weights/));
+  assert.deepEqual(g.mlpParams(2, 3, 4, 1).W2.shape, [3, 4]);
 });

@@ -47,7 +47,8 @@ export interface Comparison {
 export const HIDDEN_BEGIN = "// BEGIN HIDDEN TESTS";
 export const HIDDEN_END = "// END HIDDEN TESTS";
 const HIDDEN_LINE = /^\s*\/\/\s*hidden:\s*(.*)$/;
-const MODES: readonly CompareMode[] = ["close", "equal", "atLeast", "atMost"];
+/** The comparison modes, in the order the docs list them. */
+export const COMPARE_MODES: readonly CompareMode[] = ["close", "equal", "atLeast", "atMost"];
 
 /**
  * The hidden cases of a test cell's source: every `// hidden: {…}` line between the HIDDEN
@@ -89,7 +90,7 @@ function checkCase(fn: string, where: string, c: unknown): HiddenCase {
   if (typeof k.name !== "string" || k.name === "") bad("a case with a non-empty \"name\"", k.name);
   if (typeof k.fn !== "string" || !/^[A-Za-z_$][\w$]*$/.test(k.fn)) bad("a case with \"fn\": a function name", k.fn);
   if (k.args !== undefined && !Array.isArray(k.args)) bad("\"args\": an array", k.args);
-  if (k.compare !== undefined && !MODES.includes(k.compare as CompareMode)) bad(`"compare": one of ${MODES.join(", ")}`, k.compare);
+  if (k.compare !== undefined && !COMPARE_MODES.includes(k.compare as CompareMode)) bad(`"compare": one of ${COMPARE_MODES.join(", ")}`, k.compare);
   if (k.tol !== undefined && !(typeof k.tol === "number" && k.tol > 0)) bad("\"tol\": a number > 0", k.tol);
   if (k.path !== undefined && typeof k.path !== "string") bad("\"path\": a dotted path", k.path);
   if ((k.compare === "atLeast" || k.compare === "atMost") && typeof k.expect !== "number") bad(`"expect": a number for ${k.compare}`, k.expect);

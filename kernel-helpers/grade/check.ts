@@ -7,14 +7,17 @@
  *   FAIL dense layer forward: case "2×3 batch": result[1, 2]: expected 0.25, got 0.5
  *        hint: …
  *
- * A check never throws for the student's mistakes (a failing check is feedback, not a crash);
- * it throws an InputError only when called wrongly (not a function).
+ * A check never throws for the student's mistakes (a failing check is feedback, not a crash): a
+ * non-function, a throw, a wrong or unreadable result all print FAIL. A malformed spec (the
+ * author's mistake: no title, a case without args, no expected value and no reference) is an
+ * InputError, raised before the student's function runs on the case concerned.
  */
 import { InputError, describe, fmtShape } from "../../src/errors";
+import { checkArray, checkCount, checkString, MAX_LIST_LENGTH } from "../../src/checks";
 import { relativeError } from "../../src/gradcheck";
 import { Tensor } from "../../src/tensor";
 import { PrintedVerdict } from "../check";
-import { atPath, compareValues, encodeValue, type CompareMode } from "./cases";
+import { atPath, compareValues, encodeValue, COMPARE_MODES, type CompareMode } from "./cases";
 import { referenceFor } from "./references";
 
 /** One visible case of a check. */
@@ -59,20 +62,97 @@ export class CheckResult extends PrintedVerdict {
     readonly details: readonly string[],
   ) {
     super();
+    const fn = "CheckResult";
+    checkString(fn, "title", title);
+    if (typeof ok !== "boolean") throw new InputError(fn, "ok", "true or false", describe(ok));
+    checkCount(fn, "total", total, 0, MAX_LIST_LENGTH);
+    checkCount(fn, "passed", passed, 0, total);
+    checkString(fn, "message", message);
+    checkArray(fn, "details", details, "an array of strings");
+    details.forEach((d, i) => checkString(fn, `details[${i}]`, d));
   }
 }
 
-/** A deep copy of arguments, so that a function that writes into its inputs cannot spoil the next call. */
-export function copyArgs(args: readonly unknown[]): unknown[] {
-  const copy = (v: unknown): unknown => {
+/**
+ * A deep copy of arguments, so that a function that writes into its inputs cannot spoil the next
+ * call. Tensors, arrays and plain objects are copied (8 levels deep; below that, and for a
+ * cycle, the value itself is passed).
+ */
+function copyArgs(args: readonly unknown[]): unknown[] {
+  const copy = (v: unknown, depth: number): unknown => {
     if (v instanceof Tensor) return v.clone();
-    if (Array.isArray(v)) return v.map(copy);
+    if (depth > 8) return v;
+    if (Array.isArray(v)) return v.map((x) => copy(x, depth + 1));
     if (typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)]));
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x, depth + 1)]));
     }
     return v;
   };
-  return args.map(copy);
+  return args.map((a) => copy(a, 0));
+}
+
+/** A spec as runCheck needs it, else an InputError naming the field (the author's mistake, not the student's). */
+function checkSpec(spec: unknown): CheckSpec {
+  const fn = "runCheck";
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
+    throw new InputError(fn, "spec", "a check spec { title, name, cases }", describe(spec));
+  }
+  const s = spec as Record<string, unknown>;
+  if (typeof s.title !== "string" || s.title === "") throw new InputError(fn, "spec.title", "a non-empty string", describe(s.title));
+  if (typeof s.name !== "string" || !/^[A-Za-z_$][\w$]*$/.test(s.name)) throw new InputError(fn, "spec.name", "the student function's name", describe(s.name));
+  checkArray(fn, "spec.cases", s.cases, "an array of cases");
+  if (s.cases.length === 0) throw new InputError(fn, "spec.cases", "at least one case", "an empty array");
+  if (s.gradTol !== undefined && !(typeof s.gradTol === "number" && s.gradTol > 0 && Number.isFinite(s.gradTol))) {
+    throw new InputError(fn, "spec.gradTol", "a finite number > 0", describe(s.gradTol));
+  }
+  if (s.hint !== undefined) checkString(fn, "spec.hint", s.hint);
+  const hasReference = referenceFor(s.name) !== null;
+  s.cases.forEach((c: unknown, k) => {
+    const at = `spec.cases[${k}]`;
+    if (typeof c !== "object" || c === null || Array.isArray(c)) throw new InputError(fn, at, "a case { name, args }", describe(c));
+    const v = c as Record<string, unknown>;
+    checkString(fn, `${at}.name`, v.name);
+    checkArray(fn, `${at}.args`, v.args, "an array of arguments");
+    if (v.compare !== undefined && !COMPARE_MODES.includes(v.compare as CompareMode)) {
+      throw new InputError(fn, `${at}.compare`, `one of ${COMPARE_MODES.join(", ")}`, describe(v.compare));
+    }
+    if ((v.compare === "atLeast" || v.compare === "atMost") && !(typeof v.expect === "number" && !Number.isNaN(v.expect))) {
+      throw new InputError(fn, `${at}.expect`, `a number for ${v.compare}`, describe(v.expect));
+    }
+    if (v.tol !== undefined && !(typeof v.tol === "number" && v.tol > 0 && Number.isFinite(v.tol))) {
+      throw new InputError(fn, `${at}.tol`, "a finite number > 0", describe(v.tol));
+    }
+    if (v.path !== undefined) checkString(fn, `${at}.path`, v.path, "a dotted path");
+    if (v.numeric !== undefined && typeof v.numeric !== "function") throw new InputError(fn, `${at}.numeric`, "a function", describe(v.numeric));
+    if (v.expect === undefined && !hasReference) {
+      throw new InputError(fn, `${at}.expect`, `an expected value (there is no reference answer for ${s.name})`, "undefined");
+    }
+  });
+  return spec as CheckSpec;
+}
+
+/** The reference answer on a case's arguments; a throw is the spec's fault (arguments the reference refuses). */
+function referenceAnswer(spec: CheckSpec, k: number): unknown {
+  try {
+    return referenceFor(spec.name)!(...copyArgs(spec.cases[k].args));
+  } catch (e) {
+    throw new InputError("runCheck", `spec.cases[${k}].args`, `arguments ${spec.name}'s reference answer accepts`, e instanceof Error ? e.message : describe(e));
+  }
+}
+
+/** The numerical gradients of a case, checked: an object of Tensors (the spec's part, so an InputError if not). */
+function numericOf(c: VisibleCase, k: number): [string, Tensor][] {
+  let grads: unknown;
+  try {
+    grads = c.numeric!();
+  } catch (e) {
+    throw new InputError("runCheck", `spec.cases[${k}].numeric`, "a function returning numerical gradients", `a throw: ${e instanceof Error ? e.message : describe(e)}`);
+  }
+  const entries = typeof grads === "object" && grads !== null && !Array.isArray(grads) ? Object.entries(grads) : null;
+  if (entries === null || !entries.every(([, t]) => t instanceof Tensor)) {
+    throw new InputError("runCheck", `spec.cases[${k}].numeric`, "a function returning { key: Tensor }", describe(grads));
+  }
+  return entries as [string, Tensor][];
 }
 
 function errorHint(name: string, title: string, e: unknown): string[] {
@@ -97,6 +177,7 @@ function mismatchHint(got: unknown, message: string, spec: CheckSpec): string {
 
 /** Run a check: every visible case, stop at the first failure, print the verdict, return it. */
 export function runCheck(spec: CheckSpec, fn: unknown): CheckResult {
+  checkSpec(spec);
   const details: string[] = [];
   let result: CheckResult;
   if (typeof fn !== "function") {
@@ -119,6 +200,9 @@ function runCases(spec: CheckSpec, fn: (...a: unknown[]) => unknown): CheckResul
   for (let k = 0; k < cases.length; k++) {
     const c = cases[k];
     const fail = (lines: string[], first: string) => new CheckResult(title, false, k, cases.length, `FAIL ${title}: case "${c.name}": ${first}`, lines);
+    const label = c.path ?? "result";
+    // the reference first: arguments it refuses are the spec's fault, raised before the student's function runs
+    const expected = c.expect === undefined ? atPath(encodeValue(referenceAnswer(spec, k)), c.path) : encodeValue(c.expect);
     let got: unknown;
     try {
       got = fn(...copyArgs(c.args));
@@ -126,21 +210,20 @@ function runCases(spec: CheckSpec, fn: (...a: unknown[]) => unknown): CheckResul
       const [first, ...rest] = errorHint(name, title, e);
       return fail(rest, first);
     }
-    let expected = c.expect;
-    if (expected === undefined) {
-      const ref = referenceFor(name);
-      if (ref === null) throw new InputError("runCheck", "spec", `an expected value or a reference for ${name}`, "neither");
-      expected = ref(...copyArgs(c.args));
+    let mine: unknown;
+    try {
+      mine = atPath(encodeValue(got), c.path); // a student's object may have getters that throw
+    } catch (e) {
+      return fail(["hint: return plain values: Tensors, numbers, arrays or objects of them."], `${name}'s result cannot be read: ${e instanceof Error ? e.message : describe(e)}`);
     }
-    const label = c.path ?? "result";
-    const mine = atPath(encodeValue(got), c.path);
-    const cmp = compareValues(c.expect === undefined ? atPath(encodeValue(expected), c.path) : encodeValue(expected), mine, { compare: c.compare, tol: c.tol, label });
+    const cmp = compareValues(expected, mine, { compare: c.compare, tol: c.tol, label });
     if (!cmp.ok) return fail([mismatchHint(got === undefined ? undefined : mine, cmp.message, spec)], cmp.message);
     lastMessage = cmp.message;
     if (c.numeric !== undefined) {
-      for (const [key, numeric] of Object.entries(c.numeric())) {
-        const grad = key === "" ? got : (got as Record<string, unknown>)[key];
+      for (const [key, numeric] of numericOf(c, k)) {
+        const grad = key === "" ? got : typeof got === "object" && got !== null ? (got as Record<string, unknown>)[key] : undefined;
         if (!(grad instanceof Tensor)) return fail([], `${key || "result"}: expected a Tensor, got ${describe(grad)}`);
+        if (fmtShape(grad.shape) !== fmtShape(numeric.shape)) return fail([], `${key || "result"}: expected shape ${fmtShape(numeric.shape)}, got shape ${fmtShape(grad.shape)}`);
         const err = relativeError(grad, numeric);
         const line = `${key || "gradient"} ${fmtShape(grad.shape)} vs numerical gradient: relative error ${err.toExponential(1)}`;
         if (!(err < gradTol)) return fail(["hint: the analytic gradient disagrees with centered differences; check each factor of the chain rule."], `${line} (needs < ${gradTol})`);

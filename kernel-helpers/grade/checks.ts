@@ -9,6 +9,8 @@ import * as conv from "../../src/layers/conv";
 import * as pool from "../../src/layers/pool";
 import { numericalGradientWithUpstream } from "../../src/gradcheck";
 import { Random } from "../../src/random";
+import { checkCount } from "../../src/checks";
+import { InputError, describe } from "../../src/errors";
 import { Tensor } from "../../src/tensor";
 import { runCheck, type CheckResult } from "./check";
 import { mlpReference, referenceFor, type LayerParams, type MlpParams } from "./references";
@@ -26,14 +28,32 @@ export function lectureNetwork(): LayerParams[] {
   return rows.map((l) => ({ W: Tensor.from(l.rows).T, b: Tensor.from(l.biases) }));
 }
 
+/** The most weights mlpParams makes: 2^22 (32 MB of numbers), far above what a check or task uses. */
+const MAX_MLP_WEIGHTS = 2 ** 22;
+
+function checkSeed(fn: string, seed: unknown): asserts seed is number {
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed)) throw new InputError(fn, "seed", "an integer", describe(seed));
+}
+
 /** Labels 0 … k−1 for n examples, seeded. */
 export function seededLabels(n: number, k: number, seed: number): number[] {
+  const fn = "seededLabels";
+  checkCount(fn, "n", n);
+  checkCount(fn, "k", k, 1, 2 ** 31);
+  checkSeed(fn, seed);
   const r = new Random(seed);
   return Array.from({ length: n }, () => r.int(k));
 }
 
 /** A small two-layer network's parameters for A2, seeded: D inputs, H hidden, K classes. */
 export function mlpParams(D: number, H: number, K: number, seed: number): MlpParams {
+  const fn = "mlpParams";
+  checkCount(fn, "D", D);
+  checkCount(fn, "H", H);
+  checkCount(fn, "K", K);
+  const weights = D * H + H * K;
+  if (weights > MAX_MLP_WEIGHTS) throw new InputError(fn, "D, H, K", `at most ${MAX_MLP_WEIGHTS} weights D·H + H·K (a small network)`, `${D}·${H} + ${H}·${K} = ${weights}`);
+  checkSeed(fn, seed);
   return { W1: randn([D, H], seed, 0.5), b1: randn([H], seed + 1, 0.1), W2: randn([H, K], seed + 2, 0.5), b2: randn([K], seed + 3, 0.1) };
 }
 
