@@ -20,13 +20,37 @@ function flat(fn: string, arg: string, v: Numbers): number[] {
 }
 
 /**
- * What checkLecture returns: the comparison's fields, printed as its one-line message (in a
- * template string, by console.log, and by tslab for a cell's last value).
+ * A verdict already printed as one line under its cell, that prints as that line again (in a
+ * template string, by console.log) except as the cell's last value, where tslab would repeat it.
+ * LectureCheck and the instant checks of dl-lessons/grade share it.
  */
-export class LectureCheck {
-  /** the cell whose output holds the line checkLecture printed (tslab's writer), null outside a kernel */
-  readonly #printedIn: WriteDisplayData | null;
+export abstract class PrintedVerdict {
+  /** the cell whose output holds the printed line (tslab's writer), null outside a kernel */
+  readonly #printedIn: WriteDisplayData | null = currentWriter();
 
+  /** the one line printed under the cell */
+  abstract readonly message: string;
+
+  toString(): string {
+    return this.message;
+  }
+
+  /**
+   * console.log and tslab print the one line. When the verdict is the last line of a cell, tslab
+   * prints it again right under the line already printed: that second print is left out (the
+   * empty string it becomes, and its newline), so the cell shows the line once.
+   */
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    if (this.#printedIn !== null && this.#printedIn === currentWriter() && depth === options.depth && inTslabResultPrint()) {
+      skipBareNewline();
+      return "";
+    }
+    return this.message;
+  }
+}
+
+/** What checkLecture returns: the comparison's fields, printed as its one-line message. */
+export class LectureCheck extends PrintedVerdict {
   constructor(
     public label: string,
     public computed: number[],
@@ -36,24 +60,7 @@ export class LectureCheck {
     /** the one line printed under the cell */
     public message: string,
   ) {
-    this.#printedIn = currentWriter();
-  }
-
-  toString(): string {
-    return this.message;
-  }
-
-  /**
-   * console.log and tslab print the one line. When the check is the last line of a cell, tslab
-   * prints it again right under the line checkLecture already printed: that second print is
-   * left out (the empty string it becomes, and its newline), so the cell shows the line once.
-   */
-  [inspect.custom](depth: number, options: InspectOptions): string {
-    if (this.#printedIn !== null && this.#printedIn === currentWriter() && depth === options.depth && inTslabResultPrint()) {
-      skipBareNewline();
-      return "";
-    }
-    return this.message;
+    super();
   }
 }
 

@@ -19,7 +19,8 @@ import {
   lineChart, historyChart, functionPlot, heatmap, confusionChart, imageGrid, barChart, graphChart, networkDiagram, isVegaLiteSpec,
 } from "../src";
 import { MAX_CHART_VALUES, MAX_LIST_LENGTH, MAX_TENSOR_SIZE } from "../src/checks";
-import { checkLecture, LectureMismatchError, displayBundle, DisplayHandle, describeSpec, kernelDir, kernelSpec, jupyterEnv } from "../kernel-helpers";
+import { checkLecture, LectureMismatchError, displayBundle, DisplayHandle, describeSpec } from "../kernel-helpers";
+import { kernelDir, kernelSpec, jupyterEnv } from "../kernel-helpers/tools/kernel";
 
 const x23 = Tensor.randn([2, 3], 1);
 const img = Tensor.randn([1, 6, 6, 1], 2);
@@ -157,7 +158,7 @@ const rows: [string, string, () => unknown][] = [
   ["DisplayHandle.update", "bundle", () => new DisplayHandle("fuzz-id", false).update(undefined as never)],
   ["describeSpec", "spec", () => describeSpec(undefined as never)],
   ["kernelDir", "where", () => kernelDir(null as never)],
-  ["kernelSpec", "dir", () => kernelSpec(null as never)],
+  ["kernelSpec", "memoryMb", () => kernelSpec(64)],
   ["jupyterEnv", "base", () => jupyterEnv(null as never)],
 ];
 

@@ -60,7 +60,9 @@ function tagOf(node: Element): string {
 function makePurifier(): DOMPurify {
   // loaded on first use: jsdom takes a noticeable moment to load, and most commands never sanitize
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { JSDOM } = require("jsdom") as typeof import("jsdom");
+  // typed here rather than with @types/jsdom: that package puts the DOM's globals into every
+  // notebook's scope (tslab type-checks cells against every installed @types package)
+  const { JSDOM } = require("jsdom") as { JSDOM: new (html: string) => { window: unknown } };
   const createDOMPurify = require("dompurify") as typeof createDOMPurifyType;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const window = new JSDOM("").window;

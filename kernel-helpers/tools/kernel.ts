@@ -17,7 +17,7 @@ import { checkString } from "../../src/checks";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { InputError, describe } from "../../src/errors";
+import { InputError, checkInt, describe } from "../../src/errors";
 import { projectRoot } from "../shared/paths";
 
 /** The kernelspec's name (the folder under kernels/, and `kernel_name` in notebooks). */
@@ -124,6 +124,7 @@ export function kernelMemoryMb(memoryMb?: number, env: NodeJS.ProcessEnv = proce
  * a heap limit of `memoryMb` (the watchdog restarts the kernel near it, with a message in the cell).
  */
 export function kernelSpec(memoryMb: number = kernelMemoryMb()): KernelSpec {
+  checkInt("kernelSpec", "memoryMb", memoryMb, 128);
   return {
     argv: [process.execPath, `--max-old-space-size=${memoryMb}`, "--require", preloadFile(), tslabBin(), "kernel", "--config-path", "{connection_file}"],
     display_name: KERNEL_DISPLAY_NAME,

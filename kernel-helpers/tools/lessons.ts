@@ -8,7 +8,7 @@
  *   npm start                         # (tools/start.ts) Jupyter on notebooks/ with the kernel ready
  *
  * Options: --only NN[,NN…] | --no-site | --parallel N (default 2) | --timeout S (per lesson,
- * default 90) | --out DIR (site folder, default site/) | --timings FILE (JSON of the timings) |
+ * default 300: a hang guard; lessons take 10–70 s each) | --out DIR (site folder, default site/) | --timings FILE (JSON of the timings) |
  * --skip-setup (no npm install / build / Jupyter check; the kernelspec is still written) |
  * --no-system (never run apt-get: print the command that installs the missing Debian packages) |
  * --notebooks DIR (another folder of NN-*.ipynb, e.g. the test fixtures).
@@ -52,7 +52,7 @@ export interface LessonsTimings {
 
 /** Parse the command line of `npm run lessons`; throws on an unknown option. */
 export function parseArgs(argv: readonly string[]): LessonsOptions {
-  const o: LessonsOptions = { only: [], site: true, parallel: 2, timeoutSec: 90, outDir: path.join(PROJECT_ROOT, "site"), timingsFile: null, setup: true, notebooksDir: path.join(PROJECT_ROOT, "notebooks"), noSystem: false };
+  const o: LessonsOptions = { only: [], site: true, parallel: 2, timeoutSec: 300, outDir: path.join(PROJECT_ROOT, "site"), timingsFile: null, setup: true, notebooksDir: path.join(PROJECT_ROOT, "notebooks"), noSystem: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -82,7 +82,7 @@ function positive(name: string, v: string, integer: boolean): number {
 }
 
 function usage(): string {
-  return "usage: npm run lessons [-- --only 03[,04] --no-site --parallel 2 --timeout 90 --out site --timings t.json --skip-setup --no-system --notebooks DIR]\n       npm start   (tools/start.ts: Jupyter on notebooks/)";
+  return "usage: npm run lessons [-- --only 03[,04] --no-site --parallel 2 --timeout 300 --out site --timings t.json --skip-setup --no-system --notebooks DIR]\n       npm start   (tools/start.ts: Jupyter on notebooks/)";
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * runner prints a closing summary. Nothing here asserts a time.
  *
  *   npm run bench                 # all
- *   npm run bench -- mlp conv     # some: mlp, conv, render, tf, lessons
+ *   npm run bench -- mlp conv     # some: mlp, conv, render, tf, lessons, grade
  */
 import * as path from "node:path";
 
@@ -15,6 +15,7 @@ const benches: Bench[] = [
   { name: "render", file: "./render.bench", fn: "runRenderBench" },
   { name: "tf", file: "./tf.bench", fn: "runTfBench" },
   { name: "lessons", file: "./lessons.bench", fn: "runLessonsBench" },
+  { name: "grade", file: "./grade.bench", fn: "runGradeBench" },
 ];
 
 async function main(): Promise<void> {
