@@ -163,10 +163,19 @@ export function installSystemKernel(spec: ReturnType<typeof kernelSpec>, jupyter
   return dir;
 }
 
-/** Close the checkout's solutions to everyone but their owner (the hub and the grader run as root). */
-export function closeSolutions(kit: string = PROJECT_ROOT): void {
-  const dir = path.join(kit, "notebooks", "assignments");
-  if (fs.existsSync(dir)) fs.chmodSync(dir, 0o700);
+/**
+ * Close the checkout's solutions to everyone but their owner (the hub and the grader run as root):
+ * notebooks/assignments/ and the git repository (its objects hold every solution too) become 0700.
+ * Returns the folders closed with their previous modes.
+ */
+export function closeSolutions(kit: string = PROJECT_ROOT): { dir: string; mode: number }[] {
+  const git = spawnSync("git", ["-C", kit, "rev-parse", "--path-format=absolute", "--git-common-dir"], { encoding: "utf8" });
+  const dirs = [path.join(kit, "notebooks", "assignments"), ...(git.status === 0 ? [git.stdout.trim()] : [])];
+  return dirs.filter((d) => fs.existsSync(d)).map((dir) => {
+    const mode = fs.statSync(dir).mode & 0o7777;
+    fs.chmodSync(dir, 0o700);
+    return { dir, mode };
+  });
 }
 
 export function readClass(state: string): ClassConfig {

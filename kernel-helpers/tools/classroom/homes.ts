@@ -79,13 +79,20 @@ export function studentVersion(kit: string, id: string): { name: string; files: 
 }
 
 /** `release A2`: the student version into ~/assignments/<A2-slug>/ of every student (merged, never overwriting their work). */
-export async function release(state: string, id: string, log = console.log): Promise<void> {
+export async function release(state: string, id: string, log = console.log): Promise<string[]> {
   const c = readClass(state);
   const a = studentVersion(c.kit, id);
+  const failed: string[] = [];
   for (const s of c.students) {
-    const r = await mergeInto(c, s, path.join("assignments", a.name), a.files, `assignment-${a.name}`, true);
-    log(`• ${s}: ${a.name} ${r.added.length ? "released" : r.kept.length ? "kept their work, new version beside it" : "already there"}`);
+    try {
+      const r = await mergeInto(c, s, path.join("assignments", a.name), a.files, `assignment-${a.name}`, true);
+      log(`• ${s}: ${a.name} ${r.added.length ? "released" : r.kept.length ? "kept their work, new version beside it" : "already there"}`);
+    } catch (e) {
+      failed.push(s);
+      log(`• ${s}: NOT released: ${(e as Error).message}`);
+    }
   }
+  return failed;
 }
 
 export interface Collected {

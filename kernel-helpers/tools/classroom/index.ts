@@ -74,7 +74,8 @@ export async function startClass(roster: string, f: Flags, log = console.log): P
   const runtime = path.resolve(str(f, "runtime", DEFAULT_RUNTIME));
   log(`• class runtime (dist, node_modules, lessons; no solutions) → ${runtime}`);
   assembleRuntime(PROJECT_ROOT, runtime);
-  closeSolutions(PROJECT_ROOT);
+  const closed = closeSolutions(PROJECT_ROOT);
+  log(`• closed to students (0700): ${closed.map((d) => d.dir).join(", ")}`);
   const memoryMb = num(f, "memory-mb", 2048);
   const kernelDir = installSystemKernel(runtimeKernelSpec(PROJECT_ROOT, runtime, Math.max(256, Math.floor(memoryMb * 0.8))), typeof f["jupyter-dir"] === "string" ? f["jupyter-dir"] : undefined);
   log(`• kernelspec dl-lessons (system-wide) → ${kernelDir}`);
