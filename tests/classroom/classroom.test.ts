@@ -16,7 +16,7 @@ import { test } from "node:test";
 import { account, generatePassword, parseRoster, removeUser, type ClassConfig } from "../../kernel-helpers/tools/classroom/class";
 import { HubStudent, codeCells } from "../../kernel-helpers/tools/classroom/client";
 import { collect, grade, release, returnFeedback, syncLessons } from "../../kernel-helpers/tools/classroom/homes";
-import { stopHub } from "../../kernel-helpers/tools/classroom/hub";
+import { cgroupDirs, stopHub } from "../../kernel-helpers/tools/classroom/hub";
 import { startClass } from "../../kernel-helpers/tools/classroom/index";
 import { freePort } from "../../kernel-helpers/tools/start";
 import { PROJECT_ROOT } from "../../kernel-helpers/shared/paths";
@@ -81,6 +81,15 @@ test("a class on loopback: two students, lessons, A1 released, collected, graded
       assert.match(ps, /jupyterhub-singleuser/, `${name}'s server runs as ${name}`);
       assert.ok(fs.existsSync(path.join(account(name).home, "lessons", lesson)));
       assert.equal(fs.statSync(account(name).home).mode & 0o777, 0o700);
+      // the per-student limit: the server sits in its own memory cgroup of 3072 MB (v1 or v2)
+      const pid = spawnSync("pgrep", ["-u", name, "-f", "jupyterhub-singleuser"], { encoding: "utf8" }).stdout.trim().split("\n")[0];
+      const groups = fs.readFileSync(`/proc/${pid}/cgroup`, "utf8");
+      if (fs.existsSync("/sys/fs/cgroup/cgroup.controllers") || fs.existsSync("/sys/fs/cgroup/memory")) {
+        assert.match(groups, new RegExp(`dl-lessons/${name}`), `${name}'s server in its cgroup`);
+        const v1 = `/sys/fs/cgroup/memory/dl-lessons/${name}/memory.limit_in_bytes`;
+        const limit = fs.existsSync(v1) ? fs.readFileSync(v1, "utf8") : fs.readFileSync(`/sys/fs/cgroup/dl-lessons/${name}/memory.max`, "utf8");
+        assert.equal(Number(limit), 3072 * 2 ** 20);
+      }
     }
     const first = codeCells(path.join(cls.runtime, "lessons", lesson)).slice(0, 2);
     for (const s of students) {
@@ -165,5 +174,8 @@ test("a class on loopback: two students, lessons, A1 released, collected, graded
     for (const { d, mode } of modes) fs.chmodSync(d, mode);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  for (const u of [A, B, T]) assert.equal(spawnSync("id", [u], { stdio: "ignore" }).status, 1, `${u} removed`);
+  for (const u of [A, B, T]) {
+    assert.equal(spawnSync("id", [u], { stdio: "ignore" }).status, 1, `${u} removed`);
+    for (const d of cgroupDirs(u)) assert.equal(fs.existsSync(d), false, `${d} removed`);
+  }
 });

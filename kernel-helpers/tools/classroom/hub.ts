@@ -174,8 +174,37 @@ export async function stopHub(c: ClassConfig): Promise<boolean> {
   }
   const proxy = pidOf(path.join(c.state, "proxy.pid"));
   if (proxy) process.kill(proxy, "SIGTERM");
-  for (const u of [...c.students, c.teacher]) spawnSync("pkill", ["-TERM", "-u", u], { stdio: "ignore" });
+  const users = [...c.students, c.teacher];
+  for (const u of users) spawnSync("pkill", ["-TERM", "-u", u], { stdio: "ignore" });
+  for (let i = 0; i < 50 && users.some((u) => spawnSync("pgrep", ["-u", u], { stdio: "ignore" }).status === 0); i++) await new Promise((r) => setTimeout(r, 200));
+  for (const u of users) spawnSync("pkill", ["-KILL", "-u", u], { stdio: "ignore" });
+  removeCgroups(users);
   return pid !== null;
+}
+
+/** The cgroups of the class's limits (v2, or v1 memory and cpu), once their processes are gone. */
+export const cgroupDirs = (user: string): string[] =>
+  ["/sys/fs/cgroup/dl-lessons", "/sys/fs/cgroup/memory/dl-lessons", "/sys/fs/cgroup/cpu/dl-lessons"].map((d) => path.join(d, user));
+
+export function removeCgroups(users: readonly string[]): void {
+  for (const u of users) {
+    for (const d of cgroupDirs(u)) {
+      for (let i = 0; i < 10 && fs.existsSync(d); i++) {
+        try {
+          fs.rmdirSync(d);
+        } catch {
+          spawnSync("sleep", ["0.2"]);
+        }
+      }
+    }
+  }
+  for (const d of cgroupDirs("")) {
+    try {
+      if (fs.existsSync(d) && fs.readdirSync(d).every((f) => !fs.statSync(path.join(d, f)).isDirectory())) fs.rmdirSync(d);
+    } catch {
+      // still in use by another class
+    }
+  }
 }
 
 /** Who runs: the hub, and per user the server's processes and their memory (RSS, MB). */

@@ -5,7 +5,8 @@
  *                      [--cull-kernel-s 1200] [--cull-server-s 3600] [--runtime DIR] [--no-install]
  *   stop | status | add-student NAME [--password P]
  *   release A2 | collect A2 [--deadline 2026-12-08T12:00Z] | grade A2 | return A2
- *   loadtest [--students 10] [--lesson 01] [--timeout-s 600]     (./loadtest.ts)
+ *   loadtest [--students 10] [--lesson 01] [--timeout-s 900]     (./loadtest.ts)
+ *   image-root <dir>       the Docker build context of the class image (./image.ts, ./k8s/)
  *   every subcommand takes --state DIR (default /var/lib/dl-lessons-classroom)
  */
 import { spawnSync } from "node:child_process";
@@ -153,6 +154,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     case "return":
       await returnFeedback(state, arg);
       return 0;
+    case "image-root": {
+      if (!arg) throw new Error("usage: npm run classroom -- image-root <dir>");
+      const { imageRoot } = await import("./image");
+      const r = imageRoot(PROJECT_ROOT, path.resolve(arg));
+      console.log(`• image build context in ${arg} (runtime ${r.runtime}, kernelspec ${r.kernelDir}); docker build -t dl-lessons-class ${arg}`);
+      return 0;
+    }
     case "loadtest": {
       const { loadtestMain } = await import("./loadtest");
       return loadtestMain(flags);
