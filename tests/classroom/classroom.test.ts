@@ -16,13 +16,13 @@ import { test } from "node:test";
 import { account, generatePassword, parseRoster, removeUser, type ClassConfig } from "../../kernel-helpers/tools/classroom/class";
 import { HubStudent, codeCells } from "../../kernel-helpers/tools/classroom/client";
 import { collect, grade, release, returnFeedback, syncLessons } from "../../kernel-helpers/tools/classroom/homes";
-import { cgroupDirs, stopHub } from "../../kernel-helpers/tools/classroom/hub";
-import { startClass } from "../../kernel-helpers/tools/classroom/index";
+import { cgroupDirs, classStatus, stopHub } from "../../kernel-helpers/tools/classroom/hub";
+import { addStudent, startClass } from "../../kernel-helpers/tools/classroom/index";
 import { freePort } from "../../kernel-helpers/tools/start";
 import { PROJECT_ROOT } from "../../kernel-helpers/shared/paths";
 
 const tag = `dlc${process.pid % 10000}`;
-const [A, B, T] = [`${tag}a`, `${tag}b`, `${tag}t`];
+const [A, B, C, T] = [`${tag}a`, `${tag}b`, `${tag}c`, `${tag}t`];
 
 /** Run a command as a class user; its exit status. */
 function as(user: string, cmd: string, args: string[]): number | null {
@@ -98,6 +98,13 @@ test("a class on loopback: two students, lessons, A1 released, collected, graded
       assert.deepEqual(runs.map((r) => r.error ?? "ok"), first.map(() => "ok"), `${s.name} ran lesson 01's first cells`);
       assert.ok(runs.some((r) => r.outputs > 0), `${s.name}'s cells printed`);
     }
+    // add-student while the hub runs: a third student can log in at once (and is then part of the class)
+    const pwC = generatePassword();
+    await addStudent(cls.state, C, pwC, () => undefined);
+    await new HubStudent(hub, C).login(pwC);
+    const status = classStatus({ ...cls, students: [A, B, C] });
+    assert.ok(status.hub && status.users.find((u) => u.name === A)!.processes > 0 && status.users.find((u) => u.name === C)!.processes === 0);
+
     // the hub refuses A's token on B's server
     const cross = await students[0].api(`/user/${B}/api/contents/lessons`);
     assert.ok([403, 404].includes(cross.status) || cross.redirected, `A on B's server: ${cross.status}`);
@@ -130,6 +137,7 @@ test("a class on loopback: two students, lessons, A1 released, collected, graded
     const got = await collect(cls.state, "A1", deadline, () => undefined);
     assert.deepEqual(got.late, [A]);
     assert.deepEqual(got.missing, []);
+    assert.ok(fs.existsSync(path.join(got.dir, C, "A1-forward.ipynb")), "the student added later got the handout too");
     const snap = path.join(got.dir, A, "A1-forward.ipynb");
     assert.equal(fs.statSync(snap).mode & 0o777, 0o400);
     assert.equal(fs.statSync(got.dir).mode & 0o777, 0o500);
@@ -140,7 +148,7 @@ test("a class on loopback: two students, lessons, A1 released, collected, graded
     assert.ok(fs.existsSync(path.join(out, B, "A1-forward.html")));
     const scores = fs.readFileSync(path.join(out, "class.csv"), "utf8");
     assert.match(scores, new RegExp(A));
-    assert.equal(await returnFeedback(cls.state, "A1", () => undefined), 2);
+    assert.equal(await returnFeedback(cls.state, "A1", () => undefined), 3);
     const back = await students[0].contents("feedback/A1-forward/A1-forward.html");
     assert.ok(back, "A reads the returned page through the server");
     assert.equal(fs.readFileSync(path.join(homeA, "feedback", "A1-forward", "A1-forward.html"), "utf8"), pageA);
@@ -170,11 +178,11 @@ test("a class on loopback: two students, lessons, A1 released, collected, graded
   } finally {
     for (const s of students) await s.stop();
     if (cls) await stopHub(cls);
-    for (const u of [A, B, T]) removeUser(u);
+    for (const u of [A, B, C, T]) removeUser(u);
     for (const { d, mode } of modes) fs.chmodSync(d, mode);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  for (const u of [A, B, T]) {
+  for (const u of [A, B, C, T]) {
     assert.equal(spawnSync("id", [u], { stdio: "ignore" }).status, 1, `${u} removed`);
     for (const d of cgroupDirs(u)) assert.equal(fs.existsSync(d), false, `${d} removed`);
   }
