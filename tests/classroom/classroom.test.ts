@@ -182,6 +182,7 @@ test("a class on loopback: two students, lessons, A1 released, collected, graded
     for (const { d, mode } of modes) fs.chmodSync(d, mode);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+  assert.deepEqual(cls?.closed.map((x) => x.mode), modes.map((x) => x.mode), "start recorded the modes it changed");
   for (const u of [A, B, C, T]) {
     assert.equal(spawnSync("id", [u], { stdio: "ignore" }).status, 1, `${u} removed`);
     for (const d of cgroupDirs(u)) assert.equal(fs.existsSync(d), false, `${d} removed`);

@@ -51,6 +51,8 @@ export interface ClassConfig {
   /** token of the hub service "classroom" (admin), used by add-student while the hub runs */
   serviceToken: string;
   kernelDir: string;
+  /** folders `start` closed (0700) and their modes before; `restoreClosed` puts them back */
+  closed: { dir: string; mode: number }[];
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
@@ -176,6 +178,11 @@ export function closeSolutions(kit: string = PROJECT_ROOT): { dir: string; mode:
     fs.chmodSync(dir, 0o700);
     return { dir, mode };
   });
+}
+
+/** Give the folders closed by `closeSolutions` their modes back (the load test's cleanup, `stop --reopen`). */
+export function restoreClosed(closed: readonly { dir: string; mode: number }[]): void {
+  for (const { dir, mode } of closed) if (fs.existsSync(dir)) fs.chmodSync(dir, mode);
 }
 
 export function readClass(state: string): ClassConfig {

@@ -3,7 +3,7 @@
  *
  *   start <roster.csv> [--teacher NAME] [--ip 127.0.0.1] [--port 8000] [--memory-mb 2048] [--cpus 1]
  *                      [--cull-kernel-s 1200] [--cull-server-s 3600] [--runtime DIR] [--no-install]
- *   stop | status | add-student NAME [--password P]
+ *   stop [--reopen: give notebooks/assignments and .git their modes back] | status | add-student NAME [--password P]
  *   release A2 | collect A2 [--deadline 2026-12-08T12:00Z] | grade A2 | return A2
  *   loadtest [--students 10] [--lesson 01] [--timeout-s 900]     (./loadtest.ts)
  *   image-root <dir>       the Docker build context of the class image (./image.ts, ./k8s/)
@@ -18,7 +18,7 @@ import { installCommands, missingPackages, shellLine } from "../setup";
 import { freePort } from "../start";
 import {
   DEFAULT_RUNTIME, DEFAULT_STATE, assembleRuntime, checkUserName, closeSolutions, createUser, installSystemKernel, parseRoster,
-  readClass, runtimeKernelSpec, writeClass, type ClassConfig,
+  readClass, restoreClosed, runtimeKernelSpec, writeClass, type ClassConfig,
 } from "./class";
 import { collect, grade, release, returnFeedback, syncLessons } from "./homes";
 import { CLASS_PACKAGES, addUserToHub, classStatus, hubUrl, startHub, stopHub } from "./hub";
@@ -84,7 +84,7 @@ export async function startClass(roster: string, f: Flags, log = console.log): P
     kit: PROJECT_ROOT, runtime, state, teacher, students: students.map((s) => s.name),
     ip: str(f, "ip", "127.0.0.1"), port: num(f, "port", 8000), hubPort: await freePort(), apiPort: await freePort(),
     memoryMb, cpus: num(f, "cpus", 1), cullKernelS: num(f, "cull-kernel-s", 1200), cullServerS: num(f, "cull-server-s", 3600),
-    serviceToken: randomBytes(24).toString("hex"), kernelDir,
+    serviceToken: randomBytes(24).toString("hex"), kernelDir, closed,
   };
   writeClass(c);
   const printed: string[] = [];
@@ -122,6 +122,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case "stop": {
       const c = readClass(state);
       console.log((await stopHub(c)) ? "• hub stopped" : "• the hub was not running");
+      if (flags.reopen) {
+        restoreClosed(c.closed);
+        console.log(`• reopened: ${c.closed.map((d) => d.dir).join(", ")}`);
+      }
       return 0;
     }
     case "status": {

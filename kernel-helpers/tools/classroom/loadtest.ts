@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { generatePassword, removeUser } from "./class";
+import { generatePassword, removeUser, restoreClosed } from "./class";
 import { HubStudent, codeCells } from "./client";
 import { hubPid, stopHub } from "./hub";
 import { startClass } from "./index";
@@ -92,6 +92,7 @@ export async function loadtest(n: number, lesson: string, timeoutS: number, log 
     if (cleaned) return;
     cleaned = true;
     if (cls) await stopHub(cls).catch(() => undefined);
+    if (cls) restoreClosed(cls.closed);
     for (const u of [...names, teacher]) removeUser(u);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
