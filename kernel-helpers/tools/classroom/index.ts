@@ -1,11 +1,11 @@
 /**
  * `npm run classroom -- <subcommand>`: a class on one machine with JupyterHub (run as root).
  *
- *   start <roster.csv> [--teacher NAME] [--ip 127.0.0.1] [--port 8000] [--memory-mb 2048] [--cpus 1]
+ *   start <roster.csv> [--teacher NAME] [--ip 127.0.0.1] [--port 8000] [--memory-mb 3072] [--cpus 1]
  *                      [--cull-kernel-s 1200] [--cull-server-s 3600] [--runtime DIR] [--no-install]
  *   stop [--reopen: give notebooks/assignments and .git their modes back] | status | add-student NAME [--password P]
  *   release A2 | collect A2 [--deadline 2026-12-08T12:00Z] | grade A2 | return A2
- *   loadtest [--students 10] [--lesson 01] [--timeout-s 900]     (./loadtest.ts)
+ *   loadtest [--students 10] [--lesson 01] [--timeout-s 900] [--memory-mb 3072]    (./loadtest.ts)
  *   image-root <dir>       the Docker build context of the class image (./image.ts, ./k8s/)
  *   every subcommand takes --state DIR (default /var/lib/dl-lessons-classroom)
  */
@@ -77,7 +77,7 @@ export async function startClass(roster: string, f: Flags, log = console.log): P
   assembleRuntime(PROJECT_ROOT, runtime);
   const closed = closeSolutions(PROJECT_ROOT);
   log(`• closed to students (0700): ${closed.map((d) => d.dir).join(", ")}`);
-  const memoryMb = num(f, "memory-mb", 2048);
+  const memoryMb = num(f, "memory-mb", 3072);
   const kernelDir = installSystemKernel(runtimeKernelSpec(PROJECT_ROOT, runtime, Math.max(256, Math.floor(memoryMb * 0.8))), typeof f["jupyter-dir"] === "string" ? f["jupyter-dir"] : undefined);
   log(`• kernelspec dl-lessons (system-wide) → ${kernelDir}`);
   const c: ClassConfig = {

@@ -73,7 +73,7 @@ export function sizing(r: { perStudentMb: number; hubMb: number; kernelCpuS: num
   return { totalMb: Math.round(totalMb), cores, byMemory, byCpu, students: Math.min(byMemory, byCpu), reserveMb: Math.round(reserveMb) };
 }
 
-export async function loadtest(n: number, lesson: string, timeoutS: number, log = console.log) {
+export async function loadtest(n: number, lesson: string, timeoutS: number, log = console.log, memoryMb = 3072) {
   if (!(Number.isInteger(n) && n >= 1 && n <= 40)) throw new Error(`loadtest: --students wants 1..40, got ${n}`);
   const tag = `dlld${process.pid % 1000}`;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dl-classroom-load-"));
@@ -98,7 +98,7 @@ export async function loadtest(n: number, lesson: string, timeoutS: number, log 
   }
   try {
     cls = await startClass(path.join(tmp, "roster.csv"), {
-      state: path.join(tmp, "state"), runtime: path.join(tmp, "runtime"), teacher, port: String(await freePort()), "no-install": true,
+      state: path.join(tmp, "state"), runtime: path.join(tmp, "runtime"), teacher, port: String(await freePort()), "no-install": true, "memory-mb": String(memoryMb),
       "jupyter-dir": path.join(tmp, "jupyter"), // a kernelspec of its own: a running class keeps its
     }, () => undefined);
     const hub = `http://127.0.0.1:${cls.port}`;
@@ -143,7 +143,7 @@ export async function loadtestMain(flags: Record<string, string | true>): Promis
   const n = flags.students === undefined ? 10 : Number(flags.students);
   const lesson = typeof flags.lesson === "string" ? flags.lesson : "01";
   const timeoutS = flags["timeout-s"] === undefined ? 900 : Number(flags["timeout-s"]);
-  const r = await loadtest(n, lesson, timeoutS);
+  const r = await loadtest(n, lesson, timeoutS, console.log, flags["memory-mb"] === undefined ? 3072 : Number(flags["memory-mb"]));
   if (typeof flags.json === "string") fs.writeFileSync(flags.json, `${JSON.stringify(r, null, 1)}\n`);
   return r.ok ? 0 : 1;
 }
