@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { generatePassword, removeUser, restoreClosed } from "./class";
 import { HubStudent, codeCells } from "./client";
 import { hubPid, stopHub } from "./hub";
-import { startClass } from "./index";
+import { startClass } from "./commands";
 import { freePort } from "../start";
 
 export interface StudentResult {
