@@ -6,6 +6,7 @@
  *   checkDenseForward(denseForward);   // PASS dense layer forward: 2 of 2 cases (…)
  */
 export { runCheck, CheckResult, copyArgs } from "./check";
+export { checkAnswer, mustPass, type AnswerOptions } from "./exercise";
 export type { CheckSpec, VisibleCase } from "./check";
 export {
   checkRelu, checkSigmoid, checkSoftmax, checkDenseForward, checkNetworkForward,
