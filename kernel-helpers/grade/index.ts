@@ -13,6 +13,7 @@
  * code outside the grader that needs the built copy requires dist/kernel-helpers/grade/cases.js.
  */
 export { runCheck, CheckResult } from "./check";
+export { checkAnswer, mustPass, type AnswerOptions } from "./exercise";
 export type { CheckSpec, VisibleCase } from "./check";
 export type { CompareMode } from "./cases";
 export {

@@ -100,7 +100,11 @@ export function renderLesson({ file, position, imageDir, problems, refused, file
       const count = typeof n === "number" && Number.isInteger(n) && n > 0 ? `[${n}]` : "[ ]";
       const input = `<div class="input"><span class="prompt" aria-hidden="true">${count}</span><pre><code class="hljs language-${esc(lang)}">${highlight(src, lang)}</code></pre></div>`;
       const outs = renderOutputs(outputs, ctx, () => ++charts);
-      parts.push(`<section class="cell code-cell">\n${input}\n${outs ? `<div class="outputs">\n${outs}\n</div>\n` : ""}</section>`);
+      const body = `${input}\n${outs ? `<div class="outputs">\n${outs}\n</div>\n` : ""}`;
+      // a worked solution (cell tagged "solution") is folded away until the reader opens it
+      parts.push(isSolution(cell.metadata)
+        ? `<section class="cell code-cell solution">\n<details class="solution"><summary>Solution</summary>\n${body}</details>\n</section>`
+        : `<section class="cell code-cell">\n${body}</section>`);
     } else if (src.trim()) {
       parts.push(`<section class="cell raw-cell"><pre>${esc(src)}</pre></section>`);
     }
@@ -122,6 +126,13 @@ export function renderLesson({ file, position, imageDir, problems, refused, file
     headings: ctx.headings,
     seconds: typeof seconds === "number" && Number.isFinite(seconds) ? seconds : undefined,
   };
+}
+
+/** Whether a cell's (untrusted) metadata tags it "solution". */
+export function isSolution(metadata: unknown): boolean {
+  if (!metadata || typeof metadata !== "object") return false;
+  const tags = (metadata as { tags?: unknown }).tags;
+  return Array.isArray(tags) && tags.includes("solution");
 }
 
 function emptyRender(file: string, base: string, position: number): LessonRender {
