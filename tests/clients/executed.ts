@@ -21,7 +21,7 @@ export async function executedLessons(): Promise<ExecutedLesson[]> {
     buildDist();
     installKernel();
     installNotebookImports();
-    await executeNotebooks(stale, { outDir: EXECUTED_DIR, parallel: 2 });
+    await executeNotebooks(stale, { outDir: EXECUTED_DIR, parallel: 2, timeoutSec: 900 });
   }
   return lessons.map((nb) => ({ name: path.basename(nb, ".ipynb"), source: nb, executed: path.join(EXECUTED_DIR, path.basename(nb)) }));
 }

@@ -40,7 +40,7 @@ before(async () => {
   installNotebookImports();
   const stale = notebooks.filter((nb) => freshExecutedCopy(nb, executedDir) === null);
   if (stale.length > 0 && !fixtureMode) buildDist();
-  if (stale.length > 0) await executeNotebooks(stale, { outDir: executedDir, parallel: 2 });
+  if (stale.length > 0) await executeNotebooks(stale, { outDir: executedDir, parallel: 2, timeoutSec: 900 });
   site = buildSite(notebooks.map((nb) => path.join(executedDir, path.basename(nb))), siteDir);
   served = await serve(siteDir);
   browser = await launch();

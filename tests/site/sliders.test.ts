@@ -29,7 +29,7 @@ before(async () => {
   const stale = LESSONS.filter((nb) => freshExecutedCopy(nb) === null);
   if (stale.length > 0) {
     buildDist();
-    await executeNotebooks(stale, { outDir: EXECUTED_DIR, parallel: 2 });
+    await executeNotebooks(stale, { outDir: EXECUTED_DIR, parallel: 2, timeoutSec: 900 });
   }
   buildSite(LESSONS.map((nb) => path.join(EXECUTED_DIR, path.basename(nb))), siteDir);
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--headless", "--disable-gpu"] });
