@@ -15,7 +15,7 @@
  */
 import * as path from "node:path";
 import { getHeapStatistics } from "node:v8";
-import { Worker } from "node:worker_threads";
+import { isMainThread, Worker } from "node:worker_threads";
 
 /** Exit code of a kernel stopped by the watchdog (EX_TEMPFAIL: run again). */
 export const MEMORY_EXIT_CODE = 75;
@@ -86,7 +86,9 @@ export function afterCell(write: (name: string, text: string) => void): void {
 
 /** Start both watchers (once). */
 export function startMemoryWatchdog(): void {
-  if (shared !== null) return;
+  // Only the kernel's main thread watches: a worker inherits the kernel's execArgv, whose --require
+  // loads the preload again, which would start a watchdog (and a worker) in every worker, forever.
+  if (shared !== null || !isMainThread) return;
   shared = new Int32Array(new SharedArrayBuffer(4 * 4));
   const s = shared;
   const beat = (): void => {
@@ -100,7 +102,7 @@ export function startMemoryWatchdog(): void {
   beat();
   setInterval(beat, 25).unref();
   try {
-    const worker = new Worker(path.join(__dirname, "memory-worker.js"), { workerData: { shared: s } });
+    const worker = new Worker(path.join(__dirname, "memory-worker.js"), { workerData: { shared: s }, execArgv: [] });
     worker.unref();
     worker.on("error", () => undefined);
   } catch {
