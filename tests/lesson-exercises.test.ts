@@ -29,7 +29,7 @@ for (const file of fs.readdirSync(dir).filter((f) => /^\d\d-.*\.ipynb$/.test(f))
       assert.equal(c.cell_type, "code", where);
       assert.equal(c.metadata?.jupyter?.source_hidden, true, `${where}: collapsed in JupyterLab`);
       const sol = text(c);
-      const check = /mustPass\((\w+)\(/.exec(sol);
+      const check = /(?:mustPass|solved)\((?:await )?(\w+)\(/.exec(sol);
       assert.ok(check, `${where}: the solution's check must fail the run (mustPass(check…(…)))`);
       const starter = cells[i - 1];
       assert.ok(starter && starter.cell_type === "code" && !isSolution(starter), `${where}: a starter cell right before`);

@@ -28,7 +28,7 @@ export function checkAnswer(title: string, got: unknown, expected: unknown, opts
   if (expected === undefined) throw new InputError("checkAnswer", "expected", "the library's value", "undefined");
   const answer = typeof got === "function" ? (got as () => unknown) : () => got;
   return runCheck({
-    title, name: "your answer",
+    title, name: "answer",
     cases: [{ name: "the answer", args: [], expect: expected, compare: opts.compare, tol: opts.tol }],
     hint: opts.hint,
   }, answer);
