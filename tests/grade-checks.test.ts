@@ -4,18 +4,8 @@ import { Tensor } from "../src/tensor";
 import * as g from "../kernel-helpers/grade";
 import * as hidden from "../kernel-helpers/grade/cases";
 import { referenceFor } from "../kernel-helpers/grade/references";
+import { quiet } from "./quiet";
 
-/** Run a check with console.log captured: the result and the printed lines. */
-function quiet<T>(f: () => T): { result: T; printed: string } {
-  const log = console.log;
-  const lines: string[] = [];
-  console.log = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
-  try {
-    return { result: f(), printed: lines.join("\n") };
-  } finally {
-    console.log = log;
-  }
-}
 
 const SYNC_CHECKS: [string, (fn: unknown) => g.CheckResult][] = [
   ["relu", g.checkRelu], ["sigmoid", g.checkSigmoid], ["softmax", g.checkSoftmax], ["denseForward", g.checkDenseForward],

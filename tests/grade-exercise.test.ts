@@ -3,18 +3,8 @@ import assert from "node:assert/strict";
 import { Tensor } from "../src/tensor";
 import { InputError } from "../src/errors";
 import { checkAnswer, mustPass, runCheck } from "../kernel-helpers/grade";
+import { quiet } from "./quiet";
 
-/** Run f with console.log captured: its result and the printed lines. */
-function quiet<T>(f: () => T): { result: T; printed: string } {
-  const log = console.log;
-  const lines: string[] = [];
-  console.log = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
-  try {
-    return { result: f(), printed: lines.join("\n") };
-  } finally {
-    console.log = log;
-  }
-}
 
 test("checkAnswer: a right value passes, a wrong one fails with the mismatch, both print one verdict", () => {
   const right = quiet(() => checkAnswer("sum", 3, 1 + 2));

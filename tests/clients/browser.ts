@@ -3,14 +3,11 @@
  * downloaded) and pages whose requests leaving file:// (and the given local origins) are refused
  * and recorded, with their console errors collected.
  */
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launch } from "../site/browser";
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-}
+/** The same headless Chromium as the site tests. */
+export const launchChromium: () => Promise<Browser> = launch;
 
 export interface WatchedPage {
   page: Page;
