@@ -8,7 +8,8 @@
  * Two watchers, because a cell may fill the heap without ever returning to the event loop:
  * - on the kernel's thread, a timer reads V8's heap statistics every 25 ms;
  * - a worker thread (./memory-worker.ts) sees when that timer stops beating (a synchronous cell)
- *   while the process's resident memory reaches the same 90 %; it then sends the kernel SIGINT,
+ *   while the process's resident memory reaches 75 % (earlier, because V8 aborts within
+ *   milliseconds of the limit and gives no warning); it then sends the kernel SIGINT,
  *   which breaks the cell's synchronous code (tslab runs cells with breakOnSigint), and the
  *   kernel's thread, free again, reports, and exits when the heap is still 70 % full (what the
  *   cell kept); below that the kernel goes on and the cell says why it was stopped.
@@ -21,6 +22,8 @@ import { isMainThread, Worker } from "node:worker_threads";
 export const MEMORY_EXIT_CODE = 75;
 /** The share of the heap limit at which the watchdog acts. */
 export const MEMORY_THRESHOLD = 0.9;
+/** The share at which the worker (./memory-worker.ts) breaks a synchronous cell, from resident memory. */
+export const WORKER_THRESHOLD = 0.75;
 /** After the worker broke a synchronous cell that was filling memory: restart above this share. */
 const AFTER_BREAK_THRESHOLD = 0.7;
 

@@ -33,7 +33,7 @@ describe("memory exhaustion in a cell", () => {
     assert.equal(report.before.trim(), "2");
     for (const name of ["sync", "async"] as const) {
       const f = report[name];
-      assert.match(f.text, /MemoryError: this cell filled the kernel's memory \(\d+ MB of its \d+ MB heap limit\)/, `${name}: ${f.text}`);
+      assert.match(f.text, /MemoryError: this cell filled the kernel's memory \(\d+ MB of its \d+ MB heap limit\)/, `${name}: ${JSON.stringify(f)}`);
       assert.match(f.text, /npm run kernel -- install --memory \d+/);
       assert.doesNotMatch(f.text, /never printed/);
       assert.equal(f.dead, true, `${name}: the kernel went`);
