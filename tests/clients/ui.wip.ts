@@ -11,7 +11,6 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { PROJECT_ROOT } from "../../kernel-helpers/tools/run";
@@ -29,32 +28,24 @@ let token = "";
 let browser: Browser | undefined;
 const before03 = hash(LESSON);
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 before(async () => {
-  const port = await freePort();
-  // own process group: the whole tree (node, Jupyter) can be signalled at the end
-  server = spawn(process.execPath, ["--import", "tsx", "kernel-helpers/lessons.ts", "start", "--skip-setup", `--port=${port}`, "--ip=127.0.0.1", "--no-browser"], {
+  // `npm start` as a teacher runs it (its own free port, its own token), in its own process group:
+  // the whole tree (node, Jupyter) can be signalled at the end
+  server = spawn(process.execPath, ["--import", "tsx", "kernel-helpers/tools/start.ts", "--skip-setup"], {
     cwd: PROJECT_ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
   server.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   server.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const url = /(http:\/\/127\.0\.0\.1:\d+)\/\w+\?token=([0-9a-f]+)/;
   const started = Date.now();
-  while (!/[?&]token=([0-9a-f]+)/.test(output)) {
+  while (!url.test(output)) {
     if (server.exitCode !== null) throw new Error(`npm start's server ended (${server.exitCode}):\n${output}`);
-    if (Date.now() - started > 180_000) throw new Error(`no token in npm start's output after 180 s:\n${output}`);
+    if (Date.now() - started > 180_000) throw new Error(`no URL in npm start's output after 180 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  token = /[?&]token=([0-9a-f]+)/.exec(output)![1];
-  base = `http://127.0.0.1:${port}`;
+  [, base, token] = url.exec(output)!;
   browser = await launchChromium();
   fs.mkdirSync(SHOTS, { recursive: true });
 }, { timeout: 300_000 });
@@ -62,16 +53,18 @@ before(async () => {
 after(async () => {
   await browser?.close();
   if (server?.pid && server.exitCode === null) {
-    // the kernels first, through the server's API (Notebook 6 starts them in their own sessions)
     const kernels = (await fetch(`${base}/api/kernels?token=${token}`).then((r) => r.json()).catch(() => [])) as { id: string }[];
-    for (const k of kernels) await fetch(`${base}/api/kernels/${k.id}?token=${token}`, { method: "DELETE" }).catch(() => undefined);
-    process.kill(-server.pid, "SIGTERM");
+    // what Ctrl-C or a service manager does: SIGTERM to `npm start` alone, which stops Jupyter and its kernels
+    process.kill(server.pid, "SIGTERM");
     const t0 = Date.now();
-    while (server.exitCode === null && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 200));
-    if (server.exitCode === null) process.kill(-server.pid, "SIGKILL");
+    while (server.exitCode === null && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 200));
+    const ended = server.exitCode !== null;
+    if (!ended) process.kill(-server.pid, "SIGKILL");
+    assert.ok(ended, `npm start ended within 30 s of SIGTERM:\n${output}`);
+    assert.match(output, /Jupyter stopped/);
     for (const k of kernels) {
       const left = spawnSync("pgrep", ["-f", `kernel-${k.id}`], { encoding: "utf8" }).stdout.trim();
-      assert.equal(left, "", `kernel ${k.id} ended`);
+      assert.equal(left, "", `kernel ${k.id} ended with the server`);
     }
   }
   assert.equal(spawnSync("pgrep", ["-g", String(server?.pid ?? 0)], { encoding: "utf8" }).stdout.trim(), "", "npm start's process group ended");

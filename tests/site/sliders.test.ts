@@ -1,8 +1,9 @@
 /**
  * Charts you can move, in the lesson site (Debian's headless Chromium through playwright-core):
- * every chart of lessons 01–06 with a slider (sliderChart / slidersChart) gets its range inputs
- * from vega-embed, and moving each input redraws the chart; and at a 1280-pixel-wide window no
- * chart of those lessons is wider than the column that holds it.
+ * every chart with a slider (sliderChart / slidersChart, or a spec's own bound params) in lessons
+ * 02, 04, 07 and 12 gets its range inputs from vega-embed, and moving each input redraws the chart;
+ * and at a 1280-pixel-wide window no chart of lessons 01–07 and 12 is wider than the column that
+ * holds it.
  *
  * The site is built from build/executed/ when its copies of the lessons are fresh, else the
  * lessons are executed first.
@@ -19,7 +20,7 @@ import { buildDist } from "../../kernel-helpers/tools/lessons";
 import { EXECUTED_DIR, executeNotebooks, freshExecutedCopy, listLessons } from "../../kernel-helpers/tools/run";
 import { buildSite } from "../../kernel-helpers/tools/site";
 
-const LESSONS = listLessons().filter((nb) => /^0[1-6]-/.test(path.basename(nb)));
+const LESSONS = listLessons().filter((nb) => /^(0[1-7]|12)-/.test(path.basename(nb)));
 const siteDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dl-sliders-test-")), "site");
 let browser: Browser;
 
@@ -64,7 +65,7 @@ function picture(page: Page, id: string): Promise<string> {
   }, id);
 }
 
-for (const lesson of ["02-neurons-and-activations", "04-loss-and-gradient-descent"]) {
+for (const lesson of ["02-neurons-and-activations", "04-loss-and-gradient-descent", "07-convolution", "12-regularization"]) {
   test(`${lesson}: every slider of every movable chart redraws it`, async () => {
     const { page, errors } = await open(`${lesson}.html`);
     const figures = await page.$$eval("figure.chart", (fs) => fs.filter((f) => f.querySelector("input[type=range]")).map((f) => f.id));
@@ -91,7 +92,7 @@ for (const lesson of ["02-neurons-and-activations", "04-loss-and-gradient-descen
   });
 }
 
-test("lessons 01–06 at 1280 px: no chart is wider than its column", async () => {
+test("lessons 01–07 and 12 at 1280 px: no chart is wider than its column", async () => {
   const wide: string[] = [];
   for (const nb of LESSONS) {
     const file = path.basename(nb, ".ipynb") + ".html";
