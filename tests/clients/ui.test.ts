@@ -67,7 +67,11 @@ after(async () => {
       assert.equal(left, "", `kernel ${k.id} ended with the server`);
     }
   }
-  assert.equal(spawnSync("pgrep", ["-g", String(server?.pid ?? 0)], { encoding: "utf8" }).stdout.trim(), "", "npm start's process group ended");
+  // what is left of npm start's process group (tsx's esbuild service leaves a moment after node)
+  const left = () => (server?.pid ? spawnSync("ps", ["-o", "pid=,args=", "-g", String(server.pid)], { encoding: "utf8" }).stdout.trim() : "");
+  const t1 = Date.now();
+  while (left() !== "" && Date.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 200));
+  assert.equal(left(), "", "npm start's process group ended");
   assert.equal(hash(LESSON), before03, "the lesson file is unchanged (nothing saved into it)");
 });
 
@@ -127,22 +131,34 @@ test("Notebook UI: lesson 03 runs all from the menu, shows charts, traces and âœ
     nb.select(nb.ncells() - 2);
   });
   await page.click("button[data-jupyter-action='jupyter-notebook:run-cell-and-select-next']");
-  const last = page.locator(".cell.code_cell").last();
+  const last = page.locator(".cell.code_cell").nth(state.code + 1); // run-and-select-next adds an empty cell after it
   const long = page.locator(".cell.code_cell").nth(state.code);
   await long.locator(".output_area").first().waitFor({ timeout: 120_000 }); // the training display is up
   await page.waitForTimeout(2000);
   await page.click("button[data-jupyter-action='jupyter-notebook:interrupt-kernel']");
   await page.waitForFunction(() => document.querySelector("#kernel_indicator_icon")?.classList.contains("kernel_idle_icon"), null, { timeout: 120_000 });
   const longText = (await long.locator(".output_area").allTextContents()).join("\n");
-  assert.match(longText, /stopped: abort after \d+ epochs/, "the training stopped at the interrupt");
+  assert.match(longText, /stopped: interrupt after \d+ epochs/, "the training stopped at the interrupt");
   const epochs = Number(/after (\d+) epochs/.exec(longText)![1]);
   assert.ok(epochs < 5000, `interrupted before the end (${epochs} epochs)`);
   // the next cell (selected by run-and-select-next) runs
   await page.click("button[data-jupyter-action='jupyter-notebook:run-cell-and-select-next']");
-  await last.locator(".output_area").filter({ hasText: "after the interrupt: 42" }).waitFor({ timeout: 120_000 });
+  await last.locator(".output_area").filter({ hasText: "after the interrupt: 42" }).waitFor({ timeout: 120_000 }).catch(async (e: unknown) => {
+    await page.screenshot({ path: path.join(SHOTS, "notebook-ui-interrupt-failed.png"), fullPage: false });
+    const tail = await page.evaluate(() => Array.from(document.querySelectorAll(".cell")).slice(-3).map((c) => `${c.className}: ${c.textContent?.slice(0, 400)}`));
+    throw new Error(`the cell after the interrupt did not print: ${String(e)}\n${tail.join("\n")}`);
+  });
   await page.screenshot({ path: path.join(SHOTS, "notebook-ui-interrupt.png") });
   assert.equal((await cellsState(page)).errors, 0, "no error output after the interrupt");
   assert.deepEqual(blocked, [], "no request leaves the machine");
-  assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), [], "no console error");
+  // Notebook 6's MathJax 2 declares a font at about:blank (its MathJax_Blank test font), which Chromium
+  // refuses with a CORS error and one "Failed to load resource": the page's own, not the lesson's
+  let mathJaxBlank = errors.filter((e) => /Access to font at 'about:blank'/.test(e)).length;
+  const ours = errors.filter((e) => {
+    if (/favicon|Access to font at 'about:blank'/.test(e)) return false;
+    if (/^console: Failed to load resource: net::ERR_FAILED$/.test(e) && mathJaxBlank > 0) return mathJaxBlank-- <= 0;
+    return true;
+  });
+  assert.deepEqual(ours, [], "no console error");
   await page.context().close();
 });
