@@ -1,6 +1,8 @@
 /**
- * AssemblyScript source of the fast matrix product (compiled by `npm run build` into
- * dist/wasm/kernels.wasm; loaded by src/fast/wasm-gemm.ts, which owns the memory layout).
+ * AssemblyScript source of the fast kernels (compiled by `npm run build` into
+ * dist/wasm/kernels.wasm; loaded by src/fast/wasm.ts): the matrix product (its memory layout
+ * owned by src/fast/wasm-gemm.ts) and, at the end of this file, the window walk of the im2col
+ * convolution (src/fast/wasm-conv.ts).
  *
  *   out [M, N] += A(i, k) · B [K, N]       A(i, k) read at a + 8·(i·sai + k·sak): A or Aᵀ
  *
@@ -161,4 +163,52 @@ export function transpose(src: usize, dst: usize, R: i32, C: i32): void {
 /** Where free memory starts (after this module's static data), 16-byte aligned. */
 export function heapBase(): usize {
   return (__heap_base + 15) & ~(<usize>15);
+}
+
+/**
+ * im2col and col2im for the fast convolution (src/fast/wasm-conv.ts), the walk of
+ * src/layers/im2col.ts's `walkWindows`: every window row r = (n, i, j) of cols [N·OH·OW, KH·KW·C],
+ * one contiguous run of x per filter row di. back = 0: cols ← x (cols must hold zeros where a
+ * window reaches into the padding); back = 1: x += cols, run after run in the same order as the
+ * TypeScript loop, so every sum is the same.
+ */
+export function windows(x: usize, cols: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, S: i32, P: i32, OH: i32, OW: i32, back: i32): void {
+  const K = KH * KW * C;
+  let base = 0;
+  for (let n = 0; n < N; n++) {
+    for (let i = 0; i < OH; i++) {
+      for (let j = 0; j < OW; j++, base += K) {
+        const w0 = j * S - P;
+        const dj0 = w0 < 0 ? -w0 : 0;
+        const dj1 = W - w0 < KW ? W - w0 : KW;
+        if (dj1 <= dj0) continue;
+        const len = (dj1 - dj0) * C;
+        for (let di = 0; di < KH; di++) {
+          const h = i * S - P + di;
+          if (h < 0 || h >= H) continue;
+          const px = x + ((<usize>(((n * H + h) * W + w0 + dj0) * C)) << 3);
+          const pc = cols + ((<usize>(base + (di * KW + dj0) * C)) << 3);
+          if (back) {
+            for (let t = 0; t < len; t++) {
+              const q = (<usize>t) << 3;
+              store<f64>(px + q, load<f64>(px + q) + load<f64>(pc + q));
+            }
+          } else {
+            memory.copy(pc, px, (<usize>len) << 3);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** out [M, F] += b on every row (the bias after the product, as src/layers/im2col.ts adds it). */
+export function addRows(o: usize, b: usize, M: i32, F: i32): void {
+  for (let r = 0; r < M; r++) {
+    const pr = o + ((<usize>(r * F)) << 3);
+    for (let f = 0; f < F; f++) {
+      const q = (<usize>f) << 3;
+      store<f64>(pr + q, load<f64>(pr + q) + load<f64>(b + q));
+    }
+  }
 }

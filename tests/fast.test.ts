@@ -1,5 +1,6 @@
 /**
- * The fast path (src/fast: the WebAssembly SIMD matrix product behind src/linalg.ts's gemm)
+ * The fast path (src/fast: the WebAssembly SIMD matrix product behind src/linalg.ts's gemm, and
+ * the convolution behind src/layers/im2col.ts's useConvKernels)
  * against the readable loops: the same numbers for products, dense and convolution forward and
  * backward on random shapes, and the same training history; DL_LESSONS_FAST=0 takes the
  * TypeScript loops. The products are compared value by value with ===, stronger than the 1e-9
@@ -93,12 +94,36 @@ test("im2col convolution forward and backward on the fast path: the step-by-step
         const b = new Tensor(values(f, seed + 2), [f]);
         const plain = conv2dIm2col(x, w, b, { stride, pad });
         const fast = withFastKernels(() => conv2dIm2col(x, w, b, { stride, pad }));
+        assert.equal(fast.cache.cols, null, "the convolution ran in WebAssembly (its window matrix stayed there)");
         assertSame(fast.out.data, plain.out.data, "out");
         const dout = new Tensor(values(plain.out.size, seed + 3), plain.out.shape);
         assertSameGrads(withFastKernels(() => conv2dBackwardIm2col(dout, fast.cache)), conv2dBackwardIm2col(dout, plain.cache));
       },
     ),
     { numRuns: 40 },
+  );
+});
+
+test("im2col convolution on the fast path with rounding floor, rectangular images and filters: the step-by-step numbers", () => {
+  fc.assert(
+    fc.property(
+      fc.record({ n: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 1, max: 11 }), wd: fc.integer({ min: 1, max: 11 }), c: fc.integer({ min: 1, max: 3 }), f: fc.integer({ min: 1, max: 5 }), kh: fc.integer({ min: 1, max: 5 }), kw: fc.integer({ min: 1, max: 5 }), stride: fc.integer({ min: 1, max: 3 }), pad: fc.integer({ min: 0, max: 2 }) }),
+      fc.integer(),
+      ({ n, h, wd, c, f, kh, kw, stride, pad }, seed) => {
+        if (h + 2 * pad < kh || wd + 2 * pad < kw) return;
+        const opts = { stride, pad, rounding: "floor" as const };
+        const x = new Tensor(values(n * h * wd * c, seed), [n, h, wd, c]);
+        const w = new Tensor(values(kh * kw * c * f, seed + 1), [kh, kw, c, f]);
+        const b = new Tensor(values(f, seed + 2), [f]);
+        const plain = conv2dIm2col(x, w, b, opts);
+        const fast = withFastKernels(() => conv2dIm2col(x, w, b, opts));
+        assert.equal(fast.cache.cols, null, "the convolution ran in WebAssembly");
+        assertSame(fast.out.data, plain.out.data, "out");
+        const dout = new Tensor(values(plain.out.size, seed + 3), plain.out.shape);
+        assertSameGrads(withFastKernels(() => conv2dBackwardIm2col(dout, fast.cache)), conv2dBackwardIm2col(dout, plain.cache));
+      },
+    ),
+    { numRuns: 60 },
   );
 });
 

@@ -10,6 +10,29 @@ import { checkBackward, checkConv, readOptions, type Conv2DOptions, type ConvCac
 import { outputSize } from "./windows";
 
 /**
+ * A faster implementation of conv2dIm2col's two passes, with the same numbers (src/fast plugs the
+ * WebAssembly one in around Network's training steps); null from either: use the loops here.
+ */
+export interface ConvKernels {
+  /** out [N·H'·W'·F] = im2col(x) · w + b */
+  forward(x: Float64Array, w: Float64Array, b: Float64Array, s: ConvSizes): Float64Array | null;
+  /** dx = col2im(δ · wᵀ) and dW = im2col(x)ᵀ · δ (db stays here) */
+  backward(x: Float64Array, w: Float64Array, dout: Float64Array, s: ConvSizes): { dx: Float64Array; dW: Float64Array } | null;
+}
+
+let convKernels: ConvKernels | null = null;
+
+/** Plug in (or, with null, remove) the convolution kernels; returns the ones that were there. */
+export function useConvKernels(kernels: ConvKernels | null): ConvKernels | null {
+  if (kernels !== null && (typeof kernels !== "object" || typeof kernels.forward !== "function" || typeof kernels.backward !== "function")) {
+    throw new InputError("useConvKernels", "kernels", "{ forward, backward } functions, or null", describe(kernels));
+  }
+  const before = convKernels;
+  convKernels = kernels;
+  return before;
+}
+
+/**
  * Unfold every window into a row: cols[r, k] with r = (n, i, j) and k = (di, dj, c), so that
  * cols [N·H'·W', KH·KW·C] · w reshaped [KH·KW·C, F] is the convolution. Padding is implicit:
  * positions outside the image stay 0.
@@ -99,6 +122,11 @@ export function conv2dIm2col(x: Tensor, w: Tensor, b: Tensor, opts: Conv2DOption
   const { N, KH, KW, C, F, OH, OW } = s;
   const M = N * OH * OW;
   const K = KH * KW * C;
+  const fast = convKernels?.forward(x.data, w.data, b.data, s) ?? null;
+  if (fast !== null) {
+    // the window matrix stayed inside the kernel: the backward pass builds it again
+    return { out: new Tensor(fast, [N, OH, OW, F]), cache: { impl: "im2col", x, w, b, stride: s.S, pad: s.P, rounding: s.R, outH: OH, outW: OW, cols: null } };
+  }
   const cols = im2colRaw(x.data, s);
   // w [KH, KW, C, F] row-major is already the matrix [K, F]; its transpose [F, K] puts each
   // filter in one contiguous run
@@ -124,11 +152,13 @@ export function conv2dBackwardIm2col(dout: Tensor, cache: ConvCache): ConvGrads 
   const { N, H, W, C, KH, KW, F, OH, OW } = s;
   const M = N * OH * OW;
   const K = KH * KW * C;
-  const cols = cache.cols instanceof Tensor && cache.cols.size === M * K ? cache.cols.data : im2colRaw(cache.x.data, s);
   const g = dout.data;
   // term 1: db[f] = Σ_r δ[r, f]
   const db = new Float64Array(F);
   for (let r = 0; r < M; r++) for (let f = 0; f < F; f++) db[f] += g[r * F + f];
+  const fast = convKernels?.backward(cache.x.data, cache.w.data, g, s) ?? null;
+  if (fast !== null) return { dx: new Tensor(fast.dx, [N, H, W, C]), dW: new Tensor(fast.dW, [KH, KW, C, F]), db: new Tensor(db, [F]) };
+  const cols = cache.cols instanceof Tensor && cache.cols.size === M * K ? cache.cols.data : im2colRaw(cache.x.data, s);
   // term 2: dW [K, F] = colsᵀ · δ (each weight collects input · δ over every window it touched,
   // window after window: the order of the naive loops, so the very same numbers)
   const dW = gemm(cols, g, K, M, F, { transA: true });

@@ -1,0 +1,83 @@
+/**
+ * The fast im2col convolution: the passes of src/layers/im2col.ts (`conv2dIm2col`,
+ * `conv2dBackwardIm2col`) run inside the WebAssembly module, so the window matrix cols
+ * [N·H'·W', KH·KW·C] (7.4 MB for a batch of 64 digits and 5×5 filters) is written and read
+ * where the product runs instead of being built in JavaScript and copied in. The same walk of the
+ * windows and the same products as the TypeScript path, so the same numbers (tests/fast.test.ts).
+ *
+ * Memory: one WebAssembly memory of its own, grown when a batch needs more and then reused.
+ */
+import type { ConvKernels } from "../layers/im2col";
+import type { ConvSizes } from "../layers/conv-checks";
+import { growTo, instantiate, next } from "./wasm";
+
+/** ConvKernels on the WebAssembly module, or the reason they are not available. */
+export function wasmConvKernels(): { kernels: ConvKernels } | { error: string } {
+  const inst = instantiate();
+  if ("error" in inst) return inst;
+  const wasm = inst.exports;
+  const base = wasm.heapBase() / 8;
+  let heap = new Float64Array(wasm.memory.buffer);
+  const room = (endF64: number): void => {
+    if (endF64 * 8 > heap.byteLength || heap.buffer !== wasm.memory.buffer) heap = growTo(wasm, endF64 * 8);
+  };
+  const walk = (xAt: number, colsAt: number, s: ConvSizes, back: number): void =>
+    wasm.windows(xAt * 8, colsAt * 8, s.N, s.H, s.W, s.C, s.KH, s.KW, s.S, s.P, s.OH, s.OW, back);
+
+  const kernels: ConvKernels = {
+    forward(x, w, b, s) {
+      const M = s.N * s.OH * s.OW;
+      const K = s.KH * s.KW * s.C;
+      const F = s.F;
+      if (M === 0 || K === 0 || F === 0) return null;
+      // layout (f64 units): x | cols | w [K, F] | b | out [M, F]
+      const xa = base;
+      const ca = next(xa, x.length);
+      const wa = next(ca, M * K);
+      const ba = next(wa, K * F);
+      const oa = next(ba, F);
+      room(oa + M * F);
+      heap.set(x, xa);
+      if (s.P > 0) heap.fill(0, ca, ca + M * K); // windows reaching into the padding keep zeros there
+      walk(xa, ca, s, 0);
+      heap.set(w, wa);
+      heap.set(b, ba);
+      heap.fill(0, oa, oa + M * F);
+      wasm.gemm(ca * 8, K, 1, wa * 8, oa * 8, M, K, F); // out = cols · w
+      wasm.addRows(oa * 8, ba * 8, M, F); // + b
+      return heap.slice(oa, oa + M * F);
+    },
+    backward(x, w, dout, s) {
+      const M = s.N * s.OH * s.OW;
+      const K = s.KH * s.KW * s.C;
+      const F = s.F;
+      if (M === 0 || K === 0 || F === 0) return null;
+      // layout (f64 units): x | cols | δ [M, F] | w [K, F] | wᵀ [F, K] | dW [K, F] | dcols [M, K] | dx
+      const xa = base;
+      const ca = next(xa, x.length);
+      const ga = next(ca, M * K);
+      const wa = next(ga, M * F);
+      const ta = next(wa, K * F);
+      const dwa = next(ta, K * F);
+      const dca = next(dwa, K * F);
+      const dxa = next(dca, M * K);
+      room(dxa + x.length);
+      heap.set(x, xa);
+      if (s.P > 0) heap.fill(0, ca, ca + M * K);
+      walk(xa, ca, s, 0);
+      heap.set(dout, ga);
+      heap.set(w, wa);
+      // dW [K, F] = colsᵀ · δ
+      heap.fill(0, dwa, dwa + K * F);
+      wasm.gemm(ca * 8, 1, K, ga * 8, dwa * 8, K, M, F);
+      // dcols [M, K] = δ · wᵀ, then folded back onto the input
+      wasm.transpose(wa * 8, ta * 8, K, F);
+      heap.fill(0, dca, dca + M * K);
+      wasm.gemm(ga * 8, F, 1, ta * 8, dca * 8, M, F, K);
+      heap.fill(0, dxa, dxa + x.length);
+      walk(dxa, dca, s, 1);
+      return { dx: heap.slice(dxa, dxa + x.length), dW: heap.slice(dwa, dwa + K * F) };
+    },
+  };
+  return { kernels };
+}
