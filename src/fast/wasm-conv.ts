@@ -23,23 +23,30 @@ export function wasmConvKernels(): { kernels: ConvKernels } | { error: string } 
   };
   const walk = (xAt: number, colsAt: number, s: ConvSizes, back: number): void =>
     wasm.windows(xAt * 8, colsAt * 8, s.N, s.H, s.W, s.C, s.KH, s.KW, s.S, s.P, s.OH, s.OW, back);
+  /** x copied in at the start of free memory and unfolded into cols right after it; the sizes. */
+  const unfold = (x: Float64Array, s: ConvSizes): { M: number; K: number; F: number; xa: number; ca: number } | null => {
+    const M = s.N * s.OH * s.OW;
+    const K = s.KH * s.KW * s.C;
+    if (M === 0 || K === 0 || s.F === 0) return null;
+    const xa = base;
+    const ca = next(xa, x.length);
+    room(next(ca, M * K));
+    heap.set(x, xa);
+    if (s.P > 0) heap.fill(0, ca, ca + M * K); // windows reaching into the padding keep zeros there
+    walk(xa, ca, s, 0);
+    return { M, K, F: s.F, xa, ca };
+  };
 
   const kernels: ConvKernels = {
     forward(x, w, b, s) {
-      const M = s.N * s.OH * s.OW;
-      const K = s.KH * s.KW * s.C;
-      const F = s.F;
-      if (M === 0 || K === 0 || F === 0) return null;
+      const u = unfold(x, s);
+      if (u === null) return null;
+      const { M, K, F, ca } = u;
       // layout (f64 units): x | cols | w [K, F] | b | out [M, F]
-      const xa = base;
-      const ca = next(xa, x.length);
       const wa = next(ca, M * K);
       const ba = next(wa, K * F);
       const oa = next(ba, F);
       room(oa + M * F);
-      heap.set(x, xa);
-      if (s.P > 0) heap.fill(0, ca, ca + M * K); // windows reaching into the padding keep zeros there
-      walk(xa, ca, s, 0);
       heap.set(w, wa);
       heap.set(b, ba);
       heap.fill(0, oa, oa + M * F);
@@ -48,13 +55,10 @@ export function wasmConvKernels(): { kernels: ConvKernels } | { error: string } 
       return heap.slice(oa, oa + M * F);
     },
     backward(x, w, dout, s) {
-      const M = s.N * s.OH * s.OW;
-      const K = s.KH * s.KW * s.C;
-      const F = s.F;
-      if (M === 0 || K === 0 || F === 0) return null;
+      const u = unfold(x, s);
+      if (u === null) return null;
+      const { M, K, F, ca } = u;
       // layout (f64 units): x | cols | δ [M, F] | w [K, F] | wᵀ [F, K] | dW [K, F] | dcols [M, K] | dx
-      const xa = base;
-      const ca = next(xa, x.length);
       const ga = next(ca, M * K);
       const wa = next(ga, M * F);
       const ta = next(wa, K * F);
@@ -62,9 +66,6 @@ export function wasmConvKernels(): { kernels: ConvKernels } | { error: string } 
       const dca = next(dwa, K * F);
       const dxa = next(dca, M * K);
       room(dxa + x.length);
-      heap.set(x, xa);
-      if (s.P > 0) heap.fill(0, ca, ca + M * K);
-      walk(xa, ca, s, 0);
       heap.set(dout, ga);
       heap.set(w, wa);
       // dW [K, F] = colsᵀ · δ
