@@ -32,10 +32,13 @@ export function checkCount(fn: string, arg: string, v: unknown, min = 1, max = M
  * The product of `sizes` (numbers of a tensor or table about to be made) is at most
  * MAX_TENSOR_SIZE, else an InputError showing the product: `what` says what the sizes are.
  */
-export function checkFits(fn: string, arg: string, sizes: readonly number[], what = sizes.join(" × ")): void {
-  const n = sizes.reduce((a, b) => a * b, 1);
+export function checkFits(fn: string, arg: string, sizes: readonly number[], what?: string | (() => string)): void {
+  let n = 1;
+  for (let i = 0; i < sizes.length; i++) n *= sizes[i];
   if (!(n <= MAX_TENSOR_SIZE)) {
-    throw new InputError(fn, arg, `at most 2^27 = ${MAX_TENSOR_SIZE} values in all (more cannot fit in memory)`, `${what} = ${n} values`);
+    // the description is only built here: checkFits runs for every Tensor made
+    const named = typeof what === "function" ? what() : what ?? sizes.join(" × ");
+    throw new InputError(fn, arg, `at most 2^27 = ${MAX_TENSOR_SIZE} values in all (more cannot fit in memory)`, `${named} = ${n} values`);
   }
 }
 

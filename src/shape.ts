@@ -15,7 +15,7 @@ export function checkShape(fn: string, shape: unknown): number[] {
       throw new InputError(fn, "shape", "positive integer sizes", JSON.stringify(shape));
     }
   }
-  checkFits(fn, "shape", shape, fmtShape(shape));
+  checkFits(fn, "shape", shape, () => fmtShape(shape));
   return [...shape];
 }
 

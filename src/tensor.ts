@@ -468,11 +468,13 @@ export function tensor(nested: NestedArray): Tensor {
 
 /** Throw unless `t` is a Tensor of the given pattern; `null` in the pattern matches any size. */
 export function checkTensor(fn: string, arg: string, t: unknown, pattern?: readonly (number | null | string)[]): asserts t is Tensor {
-  const want = pattern ? `shape [${pattern.map((d) => (d === null ? "_" : String(d))).join(", ")}]` : "a Tensor";
-  if (!(t instanceof Tensor)) throw new InputError(fn, arg, `a Tensor${pattern ? " of " + want : ""}`, describe(t));
+  // the expected shape is only written out for an error: checkTensor runs in every layer call
+  const want = () => (pattern ? `shape [${pattern.map((d) => (d === null ? "_" : String(d))).join(", ")}]` : "a Tensor");
+  if (!(t instanceof Tensor)) throw new InputError(fn, arg, `a Tensor${pattern ? " of " + want() : ""}`, describe(t));
   if (!pattern) return;
-  const ok = t.rank === pattern.length && pattern.every((d, i) => typeof d !== "number" || d === t.shape[i]);
-  if (!ok) throw new InputError(fn, arg, want, fmtShape(t.shape));
+  let ok = t.rank === pattern.length;
+  for (let i = 0; ok && i < pattern.length; i++) ok = typeof pattern[i] !== "number" || pattern[i] === t.shape[i];
+  if (!ok) throw new InputError(fn, arg, want(), fmtShape(t.shape));
 }
 
 /** Throw unless every value of `t` is finite. */

@@ -154,8 +154,9 @@ function checkBackward(name: string, fn: ActivationFn, dout: unknown, cache: Act
 function elementwiseBackward(name: string, fn: "sigmoid" | "tanh" | "relu", dout: Tensor, cache: ActivationCache): { dx: Tensor; prime: Tensor } {
   checkBackward(name, fn, dout, cache);
   const d = primeOf(fn, cache.z.data, cache.a.data);
+  const g = dout.data;
   const dx = new Float64Array(d.length);
-  for (let i = 0; i < d.length; i++) dx[i] = dout.data[i] * d[i];
+  for (let i = 0; i < d.length; i++) dx[i] = g[i] * d[i];
   return { dx: new Tensor(dx, dout.shape), prime: new Tensor(d, dout.shape) };
 }
 
