@@ -17,7 +17,7 @@ export function wasmConvKernels(): { kernels: ConvKernels } | { error: string } 
   if ("error" in inst) return inst;
   const wasm = inst.exports;
   const base = wasm.heapBase() / 8;
-  let heap = new Float64Array(wasm.memory.buffer);
+  let heap: Float64Array = new Float64Array(wasm.memory.buffer);
   const room = (endF64: number): void => {
     if (endF64 * 8 > heap.byteLength || heap.buffer !== wasm.memory.buffer) heap = growTo(wasm, endF64 * 8);
   };

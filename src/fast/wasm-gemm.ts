@@ -16,7 +16,7 @@ export function wasmGemmKernel(): { kernel: GemmKernel } | { error: string } {
   if ("error" in inst) return inst;
   const wasm = inst.exports;
   const base = wasm.heapBase();
-  let heap = new Float64Array(wasm.memory.buffer);
+  let heap: Float64Array = new Float64Array(wasm.memory.buffer);
 
   const kernel: GemmKernel = (A, B, M, K, N, opts: GemmOptions) => {
     const { transA = false, transB = false, into } = opts;
