@@ -1,8 +1,8 @@
 /**
  * AssemblyScript source of the fast kernels (compiled by `npm run build` into
  * dist/wasm/kernels.wasm; loaded by src/fast/wasm.ts): the matrix product (its memory layout
- * owned by src/fast/wasm-gemm.ts) and, at the end of this file, the window walk of the im2col
- * convolution (src/fast/wasm-conv.ts).
+ * owned by src/fast/wasm-gemm.ts) and, at the end of this file, the window walk and the forward of
+ * the im2col convolution (src/fast/wasm-conv.ts).
  *
  *   out [M, N] += A(i, k) · B [K, N]       A(i, k) read at a + 8·(i·sai + k·sak): A or Aᵀ
  *
@@ -202,13 +202,68 @@ export function windows(x: usize, cols: usize, N: i32, H: i32, W: i32, C: i32, K
   }
 }
 
-/** out [M, F] += b on every row (the bias after the product, as src/layers/im2col.ts adds it). */
-export function addRows(o: usize, b: usize, M: i32, F: i32): void {
-  for (let r = 0; r < M; r++) {
-    const pr = o + ((<usize>(r * F)) << 3);
-    for (let f = 0; f < F; f++) {
-      const q = (<usize>f) << 3;
-      store<f64>(pr + q, load<f64>(pr + q) + load<f64>(b + q));
+/**
+ * The im2col convolution's forward without the window matrix: out [N·OH·OW, F] = windows · w + b,
+ * with w [KH·KW·C, F] row-major (the filters as src/layers/conv.ts stores them). Every output is
+ * the product's sum: 0, then + x · w over k = (di, dj, c) in ascending order, then + b, two filters
+ * per instruction. Terms whose input lies in the padding are skipped: in the product they add
+ * 0 · w = ±0 to a sum that starts at +0 and so is never −0, which changes nothing.
+ */
+export function convForward(x: usize, w: usize, b: usize, o: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, F: i32, S: i32, P: i32, OH: i32, OW: i32): void {
+  const rowF = (<usize>F) << 3; // bytes between filter rows of w
+  let po = o;
+  for (let n = 0; n < N; n++) {
+    for (let i = 0; i < OH; i++) {
+      // filter rows inside the image: di in [di0, di1)
+      const h0 = i * S - P;
+      const di0 = h0 < 0 ? -h0 : 0;
+      const di1 = H - h0 < KH ? H - h0 : KH;
+      for (let j = 0; j < OW; j++, po += rowF) {
+        const w0 = j * S - P;
+        const dj0 = w0 < 0 ? -w0 : 0;
+        const dj1 = W - w0 < KW ? W - w0 : KW;
+        // up to 8 filters at a time in four registers of two
+        let f = 0;
+        for (; f + 2 <= F; f += 8) {
+          const pairs = min(4, (F - f) >> 1);
+          let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+          for (let di = di0; di < di1; di++) {
+            for (let dj = dj0; dj < dj1; dj++) {
+              let px = x + ((<usize>(((n * H + h0 + di) * W + w0 + dj) * C)) << 3);
+              let pw = w + ((<usize>((di * KW + dj) * C * F + f)) << 3);
+              for (let c = 0; c < C; c++, px += 8, pw += rowF) {
+                const xv = f64x2.splat(load<f64>(px));
+                a0 = f64x2.add(a0, f64x2.mul(xv, v128.load(pw)));
+                if (pairs > 1) a1 = f64x2.add(a1, f64x2.mul(xv, v128.load(pw, 16)));
+                if (pairs > 2) a2 = f64x2.add(a2, f64x2.mul(xv, v128.load(pw, 32)));
+                if (pairs > 3) a3 = f64x2.add(a3, f64x2.mul(xv, v128.load(pw, 48)));
+              }
+            }
+          }
+          const pf = po + ((<usize>f) << 3);
+          const pb = b + ((<usize>f) << 3);
+          v128.store(pf, f64x2.add(a0, v128.load(pb)));
+          if (pairs > 1) v128.store(pf, f64x2.add(a1, v128.load(pb, 16)), 16);
+          if (pairs > 2) v128.store(pf, f64x2.add(a2, v128.load(pb, 32)), 32);
+          if (pairs > 3) v128.store(pf, f64x2.add(a3, v128.load(pb, 48)), 48);
+          if (pairs < 4) {
+            f += 2 * pairs;
+            break;
+          }
+        }
+        if (f < F) {
+          // the last filter of an odd count
+          let acc: f64 = 0;
+          for (let di = di0; di < di1; di++) {
+            for (let dj = dj0; dj < dj1; dj++) {
+              let px = x + ((<usize>(((n * H + h0 + di) * W + w0 + dj) * C)) << 3);
+              let pw = w + ((<usize>((di * KW + dj) * C * F + f)) << 3);
+              for (let c = 0; c < C; c++, px += 8, pw += rowF) acc += load<f64>(px) * load<f64>(pw);
+            }
+          }
+          store<f64>(po + ((<usize>f) << 3), acc + load<f64>(b + ((<usize>f) << 3)));
+        }
+      }
     }
   }
 }

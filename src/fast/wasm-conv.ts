@@ -1,9 +1,10 @@
 /**
  * The fast im2col convolution: the passes of src/layers/im2col.ts (`conv2dIm2col`,
- * `conv2dBackwardIm2col`) run inside the WebAssembly module, so the window matrix cols
- * [N·H'·W', KH·KW·C] (7.4 MB for a batch of 64 digits and 5×5 filters) is written and read
- * where the product runs instead of being built in JavaScript and copied in. The same walk of the
- * windows and the same products as the TypeScript path, so the same numbers (tests/fast.test.ts).
+ * `conv2dBackwardIm2col`) run inside the WebAssembly module. The forward reads every window in
+ * place (assembly/gemm.ts `convForward`: the product's sums without building the window matrix
+ * cols [N·H'·W', KH·KW·C], 7.4 MB for a batch of 64 digits and 5×5 filters); the backward builds
+ * cols where its products run instead of in JavaScript. The same sums in the same order as the
+ * TypeScript path, so the same numbers (tests/fast.test.ts).
  *
  * Memory: one WebAssembly memory of its own, grown when a batch needs more and then reused.
  */
@@ -39,20 +40,20 @@ export function wasmConvKernels(): { kernels: ConvKernels } | { error: string } 
 
   const kernels: ConvKernels = {
     forward(x, w, b, s) {
-      const u = unfold(x, s);
-      if (u === null) return null;
-      const { M, K, F, ca } = u;
-      // layout (f64 units): x | cols | w [K, F] | b | out [M, F]
-      const wa = next(ca, M * K);
-      const ba = next(wa, K * F);
-      const oa = next(ba, F);
-      room(oa + M * F);
+      const M = s.N * s.OH * s.OW;
+      const K = s.KH * s.KW * s.C;
+      if (M === 0 || K === 0 || s.F === 0) return null;
+      // layout (f64 units): x | w [K, F] | b | out [M, F]; the windows are read in place
+      const xa = base;
+      const wa = next(xa, x.length);
+      const ba = next(wa, K * s.F);
+      const oa = next(ba, s.F);
+      room(oa + M * s.F);
+      heap.set(x, xa);
       heap.set(w, wa);
       heap.set(b, ba);
-      heap.fill(0, oa, oa + M * F);
-      wasm.gemm(ca * 8, K, 1, wa * 8, oa * 8, M, K, F); // out = cols · w
-      wasm.addRows(oa * 8, ba * 8, M, F); // + b
-      return heap.slice(oa, oa + M * F);
+      wasm.convForward(xa * 8, wa * 8, ba * 8, oa * 8, s.N, s.H, s.W, s.C, s.KH, s.KW, s.F, s.S, s.P, s.OH, s.OW);
+      return heap.slice(oa, oa + M * s.F);
     },
     backward(x, w, dout, s) {
       const u = unfold(x, s);

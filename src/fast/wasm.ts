@@ -11,7 +11,7 @@ export interface Exports {
   gemm(a: number, sai: number, sak: number, b: number, o: number, M: number, K: number, N: number): void;
   transpose(src: number, dst: number, R: number, C: number): void;
   windows(x: number, cols: number, N: number, H: number, W: number, C: number, KH: number, KW: number, S: number, P: number, OH: number, OW: number, back: number): void;
-  addRows(o: number, b: number, M: number, F: number): void;
+  convForward(x: number, w: number, b: number, o: number, N: number, H: number, W: number, C: number, KH: number, KW: number, F: number, S: number, P: number, OH: number, OW: number): void;
   heapBase(): number;
 }
 
