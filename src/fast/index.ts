@@ -19,11 +19,10 @@ function load(): Loaded {
   if (loaded) return loaded;
   if (process.env.DL_LESSONS_FAST === "0") return (loaded = { kernel: null, conv: null, why: "DL_LESSONS_FAST=0" });
   const r = wasmGemmKernel();
+  if ("error" in r) return (loaded = { kernel: null, conv: null, why: r.error });
   const c = wasmConvKernels();
-  loaded = "error" in r || "error" in c
-    ? { kernel: null, conv: null, why: "error" in r ? r.error : (c as { error: string }).error }
-    : { kernel: r.kernel, conv: c.kernels, why: "WebAssembly SIMD (dist/wasm/kernels.wasm)" };
-  return loaded;
+  if ("error" in c) return (loaded = { kernel: null, conv: null, why: c.error });
+  return (loaded = { kernel: r.kernel, conv: c.kernels, why: "WebAssembly SIMD (dist/wasm/kernels.wasm)" });
 }
 
 /** Which matrix product `Network` uses: "wasm-simd" or "typescript", and why. */

@@ -25,7 +25,7 @@ export function wasmConvKernels(): { kernels: ConvKernels } | { error: string } 
   const walk = (xAt: number, colsAt: number, s: ConvSizes, back: number): void =>
     wasm.windows(xAt * 8, colsAt * 8, s.N, s.H, s.W, s.C, s.KH, s.KW, s.S, s.P, s.OH, s.OW, back);
   /** x copied in at the start of free memory and unfolded into cols right after it; the sizes. */
-  const unfold = (x: Float64Array, s: ConvSizes): { M: number; K: number; F: number; xa: number; ca: number } | null => {
+  const unfold = (x: Float64Array, s: ConvSizes): { M: number; K: number; F: number; ca: number } | null => {
     const M = s.N * s.OH * s.OW;
     const K = s.KH * s.KW * s.C;
     if (M === 0 || K === 0 || s.F === 0) return null;
@@ -35,7 +35,7 @@ export function wasmConvKernels(): { kernels: ConvKernels } | { error: string } 
     heap.set(x, xa);
     if (s.P > 0) heap.fill(0, ca, ca + M * K); // windows reaching into the padding keep zeros there
     walk(xa, ca, s, 0);
-    return { M, K, F: s.F, xa, ca };
+    return { M, K, F: s.F, ca };
   };
 
   const kernels: ConvKernels = {

@@ -20,16 +20,29 @@ const CANDIDATES = [path.join(__dirname, "..", "..", "wasm", "kernels.wasm"), pa
 
 const PAGE = 65536;
 
-/** A fresh instance of the compiled module, or why there is none. */
-export function instantiate(): { exports: Exports } | { error: string } {
-  if (typeof WebAssembly !== "object") return { error: "no WebAssembly in this JavaScript engine" };
+let compiled: { module: WebAssembly.Module } | { error: string } | null = null;
+
+/** The module, read and compiled once for both users; or why there is none. */
+function compile(): { module: WebAssembly.Module } | { error: string } {
+  if (compiled) return compiled;
+  if (typeof WebAssembly !== "object") return (compiled = { error: "no WebAssembly in this JavaScript engine" });
   const file = CANDIDATES.find((f) => fs.existsSync(f));
-  if (!file) return { error: `dist/wasm/kernels.wasm not built (run npm run build)` };
+  if (!file) return (compiled = { error: `dist/wasm/kernels.wasm not built (run npm run build)` });
   const bytes = fs.readFileSync(file);
-  if (!WebAssembly.validate(bytes)) return { error: "this engine has no WebAssembly SIMD (the kernels do not validate)" };
+  if (!WebAssembly.validate(bytes)) return (compiled = { error: "this engine has no WebAssembly SIMD (the kernels do not validate)" });
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    return { exports: instance.exports as unknown as Exports };
+    return (compiled = { module: new WebAssembly.Module(bytes) });
+  } catch (e) {
+    return (compiled = { error: `the kernels did not load: ${(e as Error).message}` });
+  }
+}
+
+/** A fresh instance (its own memory) of the compiled module, or why there is none. */
+export function instantiate(): { exports: Exports } | { error: string } {
+  const c = compile();
+  if ("error" in c) return c;
+  try {
+    return { exports: new WebAssembly.Instance(c.module, {}).exports as unknown as Exports };
   } catch (e) {
     return { error: `the kernels did not load: ${(e as Error).message}` };
   }
