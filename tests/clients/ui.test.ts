@@ -136,7 +136,10 @@ test("Notebook UI: lesson 03 runs all from the menu, shows charts, traces and âœ
   await long.locator(".output_area").first().waitFor({ timeout: 120_000 }); // the training display is up
   await page.waitForTimeout(2000);
   await page.click("button[data-jupyter-action='jupyter-notebook:interrupt-kernel']");
-  await page.waitForFunction(() => document.querySelector("#kernel_indicator_icon")?.classList.contains("kernel_idle_icon"), null, { timeout: 120_000 });
+  // the cell is done when its prompt gets its number (its execute_reply, after all its output); the
+  // kernel indicator is no sign: tslab answers other requests (kernel_info, â€¦) while an async cell
+  // runs, and each answer flips the indicator to idle
+  await long.locator(".input_prompt").filter({ hasText: /In\s*\[\d+\]/ }).waitFor({ timeout: 120_000 });
   const longText = (await long.locator(".output_area").allTextContents()).join("\n");
   assert.match(longText, /stopped: interrupt after \d+ epochs/, "the training stopped at the interrupt");
   const epochs = Number(/after (\d+) epochs/.exec(longText)![1]);
